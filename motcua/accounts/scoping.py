@@ -1,0 +1,40 @@
+"""Who may see and act on what: the one place for the commune/province scope rule.
+
+- a superuser sees everything;
+- a province monitor sees every commune of their province (read only);
+- every other officer sees the dossiers their commune received or must decide.
+Out-of-scope objects answer 404, not 403, so their existence is not revealed.
+"""
+
+from django.db.models import Q
+
+from motcua.accounts.models import Role, User
+
+
+def dossier_scope(user: User) -> Q:
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    if user.role == Role.PROVINCE_MONITOR and user.province_id:
+        return Q(competent_commune__province_id=user.province_id) | Q(
+            receiving_commune__province_id=user.province_id
+        )
+    if user.commune_id:
+        return Q(competent_commune_id=user.commune_id) | Q(receiving_commune_id=user.commune_id)
+    return Q(pk__in=[])
+
+
+def can_act_on_commune(user: User, commune_id: int | None) -> bool:
+    """Officers act only for their own commune; monitors only watch."""
+    if user.is_superuser:
+        return True
+    return (
+        commune_id is not None
+        and user.commune_id == commune_id
+        and user.role not in ("", Role.PROVINCE_MONITOR)
+    )
+
+
+def is_staff_officer(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(user.role))

@@ -1,0 +1,418 @@
+"""Every change to the catalogue goes through these functions, each in one transaction.
+
+Also home of the *default internal process*: the table that splits a procedure's legal time between
+reception, specialist, leader and return when the source gives no steps of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from motcua.catalog.importers import ProcedureRecord, StepRecord
+from motcua.catalog.models import (
+    HOURS_PER_WORKING_DAY,
+    CommuneProcedure,
+    Field,
+    Procedure,
+    ProcedureLevel,
+    ProcessStep,
+    StepRole,
+    TimeUnit,
+)
+from motcua.text import fold
+from motcua.units.importers import Tally
+
+BATCH_SIZE = 500
+
+ProgressCallback = Callable[[int], None]
+
+
+def _noop(_n: int) -> None:
+    pass
+
+
+def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# ---------------------------------------------------------------------------------------------
+# The default internal process
+
+
+@dataclass(frozen=True)
+class DefaultStep:
+    role: str
+    name_vi: str
+    name_en: str
+    share: Decimal
+
+
+# Shares of the working-hour budget when the source gives no steps. Return is not counted in the
+# legal time (the result is ready when the leader signs), hence 0.
+DEFAULT_STEPS = (
+    DefaultStep(
+        StepRole.RECEPTION,
+        "Tiếp nhận, kiểm tra hồ sơ",
+        "Receive and check the dossier",
+        Decimal("0.10"),
+    ),
+    DefaultStep(
+        StepRole.SPECIALIST,
+        "Thẩm định, xử lý hồ sơ",
+        "Appraise and process the dossier",
+        Decimal("0.60"),
+    ),
+    DefaultStep(
+        StepRole.LEADER, "Phê duyệt, ký kết quả", "Approve and sign the result", Decimal("0.30")
+    ),
+    DefaultStep(StepRole.RETURN, "Trả kết quả", "Return the result", Decimal("0")),
+)
+
+# Working hours per unit of legal time, for step budgets only (the dossier's own due date is
+# computed by motcua.workdays from the unit itself).
+# - calendar_day: 5 of every 7 calendar days are working days. An approximation, good enough to
+#   split a 30- or 45-day land dispute between officers.
+HOURS_PER_UNIT = {
+    TimeUnit.WORKING_DAY: HOURS_PER_WORKING_DAY,
+    TimeUnit.HOUR: Decimal(1),
+    TimeUnit.CALENDAR_DAY: HOURS_PER_WORKING_DAY * 5 / 7,
+}
+# same_day: the result is due at the close of the day of receipt, and paper dossiers are accepted
+# for the same day until 15:00 (Decree 118 Art. 18(2)). With the default hours (closing 17:00) the
+# last dossier accepted for the day has 2 working hours left, so the steps share 2 hours: then every
+# step deadline falls within the legal deadline whenever in the day the dossier arrived. (An 8-hour
+# split would make steps of an afternoon dossier "late" while the dossier itself is on time.)
+SAME_DAY_BUDGET_HOURS = Decimal(2)
+# No known legal time: budget one working day and flag the procedure for review.
+UNKNOWN_TIME_BUDGET_HOURS = HOURS_PER_WORKING_DAY
+
+QUARTER = Decimal("0.25")
+
+
+def total_budget_hours(amount: Decimal | None, unit: str) -> Decimal:
+    """The working hours the internal steps share, rounded to a quarter hour."""
+    if unit == TimeUnit.SAME_DAY:
+        hours = SAME_DAY_BUDGET_HOURS
+    elif amount is None or unit not in HOURS_PER_UNIT:
+        hours = UNKNOWN_TIME_BUDGET_HOURS
+    else:
+        hours = Decimal(amount) * HOURS_PER_UNIT[unit]
+    return (hours / QUARTER).quantize(Decimal(1), rounding=ROUND_HALF_UP) * QUARTER
+
+
+def split_budget(total: Decimal) -> list[Decimal]:
+    """Split ``total`` hours between DEFAULT_STEPS by their shares.
+
+    Budgets are whole quarter hours; every counted step gets at least one quarter (so its due time
+    is after its start); the parts add up exactly to the total (largest-remainder rounding). A total
+    too small to give each counted step a quarter is raised to that minimum.
+    """
+    counted = [i for i, step in enumerate(DEFAULT_STEPS) if step.share > 0]
+    quarters = max(int(total / QUARTER), len(counted))
+    exact = {i: quarters * DEFAULT_STEPS[i].share for i in counted}
+    parts = {i: int(exact[i]) for i in counted}
+    leftover = quarters - sum(parts.values())
+    for i in sorted(counted, key=lambda i: exact[i] - parts[i], reverse=True)[:leftover]:
+        parts[i] += 1
+    for i in counted:
+        while parts[i] < 1:
+            donor = max(counted, key=lambda j: parts[j])
+            parts[donor] -= 1
+            parts[i] += 1
+    return [parts.get(i, 0) * QUARTER for i in range(len(DEFAULT_STEPS))]
+
+
+def default_steps(amount: Decimal | None, unit: str) -> list[StepRecord]:
+    budgets = split_budget(total_budget_hours(amount, unit))
+    return [
+        StepRecord(step.role, step.name_vi, step.name_en, budget)
+        for step, budget in zip(DEFAULT_STEPS, budgets, strict=True)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Fields
+
+# The fields of commune-level procedures as the national catalogue names them.
+STANDARD_FIELDS = {
+    "Hộ tịch": "Civil status registration",
+    "Chứng thực": "Certification (copies, signatures, contracts)",
+    "Đăng ký, quản lý cư trú": "Residence registration",
+    "Hoạt động xây dựng": "Construction",
+    "Đất đai": "Land",
+    "Bảo trợ xã hội": "Social protection",
+    "Thành lập và hoạt động của hộ kinh doanh": "Household business registration",
+}
+
+
+def field_code(name_vi: str) -> str:
+    """Slug of the folded Vietnamese name: "Đất đai" → "dat-dai". Folding first matters: slugify
+    alone drops đ instead of turning it into d."""
+    return slugify(fold(name_vi))[:100]
+
+
+@transaction.atomic
+def ensure_fields(names: Iterable[str]) -> dict[str, Field]:
+    """The Field rows for these Vietnamese names, creating the missing ones (names of existing
+    rows are left as staff set them). Returns {name: Field}."""
+    wanted = {name: field_code(name) for name in names}
+    existing = Field.objects.in_bulk(list(wanted.values()), field_name="code")
+    missing = {
+        code: Field(code=code, name_vi=name, name_en=STANDARD_FIELDS.get(name, ""))
+        for name, code in wanted.items()
+        if code not in existing
+    }
+    Field.objects.bulk_create(missing.values())
+    existing = Field.objects.in_bulk(list(wanted.values()), field_name="code")
+    return {name: existing[code] for name, code in wanted.items()}
+
+
+def _upsert_fields(records: Sequence[ProcedureRecord]) -> tuple[dict[str, Field], Tally]:
+    # The first English name the file gives for a field wins.
+    wanted: dict[str, tuple[str, str]] = {}
+    for r in records:
+        if r.field_vi is None:
+            continue
+        code = field_code(r.field_vi)
+        name_vi, name_en = wanted.get(code, (r.field_vi, ""))
+        wanted[code] = (name_vi, name_en or r.field_en)
+    existing = Field.objects.in_bulk(list(wanted), field_name="code")
+    to_create, to_update = [], []
+    for code, (name_vi, name_en) in wanted.items():
+        current = existing.get(code)
+        if current is None:
+            to_create.append(Field(code=code, name_vi=name_vi, name_en=name_en))
+        elif (current.name_vi, current.name_en) != (name_vi, name_en or current.name_en):
+            current.name_vi, current.name_en = name_vi, name_en or current.name_en
+            to_update.append(current)
+    Field.objects.bulk_create(to_create)
+    Field.objects.bulk_update(to_update, ["name_vi", "name_en"])
+    tally = Tally(len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update))
+    return Field.objects.in_bulk(list(wanted), field_name="code"), tally
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing procedures
+
+_COPIED = (
+    "name_vi",
+    "name_en",
+    "level",
+    "executing_agency",
+    "processing_amount",
+    "processing_unit",
+    "processing_note",
+    "fee_vnd",
+    "fee_note",
+    "online_level",
+    "documents",
+    "documents_note",
+    "source",
+    "source_url",
+)
+_COMPARED = (*_COPIED, "field_id", "search_name", "search_text", "needs_review", "review_notes")
+
+
+def _step_tuples(steps) -> list[tuple]:
+    return [(s.role, s.name_vi, s.name_en, Decimal(s.budget_hours)) for s in steps]
+
+
+def _budget_note(steps: list[tuple], total: Decimal) -> str | None:
+    counted = sum((budget for _r, _n, _e, budget in steps), Decimal(0))
+    if counted != total:
+        return (
+            f"Tổng thời gian các bước ({counted.normalize():f} giờ) khác thời hạn giải quyết "
+            f"quy ra giờ làm việc ({total.normalize():f} giờ); điều chỉnh các bước."
+        )
+    return None
+
+
+@transaction.atomic
+def import_procedures(
+    records: Sequence[ProcedureRecord], *, on_progress: ProgressCallback = _noop
+) -> dict:
+    """Create or update procedures by code (records already checked by ``importers``).
+
+    - Steps: the file's steps replace the existing ones; without steps in the file, a new
+      procedure gets the default split and an existing one keeps the steps staff may have edited.
+    - ``needs_review``: set when the checks find something to review. Once staff clear it, the same
+      notes on a later import leave it cleared; different notes set it again.
+    - ``is_active`` is the commune's business: new procedures are active, existing ones keep theirs.
+    """
+    fields, field_tally = _upsert_fields(records)
+    tally, steps_written, flagged = Tally(), 0, 0
+
+    for chunk in _chunks(records, BATCH_SIZE):
+        existing = Procedure.objects.in_bulk([r.code for r in chunk], field_name="code")
+        current_steps: dict[int, list[tuple]] = {}
+        for step in ProcessStep.objects.filter(
+            procedure_id__in=[p.id for p in existing.values()]
+        ).order_by("procedure_id", "position"):
+            current_steps.setdefault(step.procedure_id, []).append(_step_tuples([step])[0])
+
+        to_create, to_update = [], []
+        new_steps: dict[str, list[tuple]] = {}  # code → steps to write
+        for record in chunk:
+            field = fields[field_code(record.field_vi)] if record.field_vi else None
+            procedure = existing.get(record.code)
+            is_new = procedure is None
+            if is_new:
+                procedure = Procedure(code=record.code)
+            before = {name: getattr(procedure, name) for name in _COMPARED}
+
+            for name in _COPIED:
+                setattr(procedure, name, getattr(record, name))
+            procedure.field = field
+            procedure.fill_search(field)
+
+            total = total_budget_hours(record.processing_amount, record.processing_unit)
+            if record.steps is not None:
+                steps = _step_tuples(record.steps)
+            elif is_new or not current_steps.get(procedure.id):
+                steps = _step_tuples(
+                    default_steps(record.processing_amount, record.processing_unit)
+                )
+            else:
+                steps = current_steps[procedure.id]
+            notes = list(record.review_notes)
+            budget_note = _budget_note(steps, total)
+            if budget_note:
+                notes.append(budget_note)
+            notes_text = "\n".join(notes)
+            procedure.needs_review = bool(notes) and (
+                is_new or notes_text != before["review_notes"] or before["needs_review"]
+            )
+            procedure.review_notes = notes_text
+
+            flagged += procedure.needs_review
+            steps_changed = steps != current_steps.get(procedure.id, [])
+            if steps_changed:
+                new_steps[record.code] = steps
+            if is_new:
+                to_create.append(procedure)
+            elif steps_changed or any(
+                getattr(procedure, name) != before[name] for name in _COMPARED
+            ):
+                to_update.append(procedure)
+
+        Procedure.objects.bulk_create(to_create)
+        Procedure.objects.bulk_update(
+            to_update,
+            [*_COPIED, "field", "search_name", "search_text", "needs_review", "review_notes"],
+        )
+        ids = dict(Procedure.objects.filter(code__in=list(new_steps)).values_list("code", "id"))
+        ProcessStep.objects.filter(procedure_id__in=list(ids.values())).delete()
+        ProcessStep.objects.bulk_create(
+            [
+                ProcessStep(
+                    procedure_id=ids[code],
+                    position=position,
+                    role=role,
+                    name_vi=name_vi,
+                    name_en=name_en,
+                    budget_hours=budget,
+                )
+                for code, steps in new_steps.items()
+                for position, (role, name_vi, name_en, budget) in enumerate(steps, start=1)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        steps_written += sum(len(s) for s in new_steps.values())
+        tally.created += len(to_create)
+        tally.updated += len(to_update)
+        tally.unchanged += len(chunk) - len(to_create) - len(to_update)
+        on_progress(len(chunk))
+
+    return {
+        "procedures": tally,
+        "fields": field_tally,
+        "steps_written": steps_written,
+        "flagged": flagged,
+    }
+
+
+@transaction.atomic
+def rename_field(field: Field, *, name_vi: str, name_en: str) -> Field:
+    """Rename a field and refresh the search text of its procedures (they match field names)."""
+    field.name_vi, field.name_en = name_vi, name_en
+    field.full_clean()
+    field.save()
+    refresh_search_text(field.procedures.all())
+    return field
+
+
+@transaction.atomic
+def refresh_search_text(procedures) -> int:
+    """Recompute the folded search columns, e.g. after a field was renamed."""
+    changed = []
+    for procedure in procedures.select_related("field"):
+        before = (procedure.search_name, procedure.search_text)
+        procedure.fill_search()
+        if (procedure.search_name, procedure.search_text) != before:
+            changed.append(procedure)
+    Procedure.objects.bulk_update(changed, ["search_name", "search_text"], batch_size=BATCH_SIZE)
+    return len(changed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which procedures a commune handles
+
+
+def _standardize(commune, procedure_ids: set[int]) -> Tally:
+    links = {link.procedure_id: link for link in CommuneProcedure.objects.filter(commune=commune)}
+    to_create = [
+        CommuneProcedure(commune=commune, procedure_id=pid)
+        for pid in procedure_ids
+        if pid not in links
+    ]
+    activate = [pid for pid, link in links.items() if pid in procedure_ids and not link.is_active]
+    deactivate = [pid for pid, link in links.items() if pid not in procedure_ids and link.is_active]
+    CommuneProcedure.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    CommuneProcedure.objects.filter(commune=commune, procedure_id__in=activate).update(
+        is_active=True
+    )
+    CommuneProcedure.objects.filter(commune=commune, procedure_id__in=deactivate).update(
+        is_active=False
+    )
+    changed = len(activate) + len(deactivate)
+    return Tally(len(to_create), changed, len(links) - changed)
+
+
+def _default_procedure_ids() -> set[int]:
+    return set(
+        Procedure.objects.filter(level=ProcedureLevel.COMMUNE, is_active=True).values_list(
+            "id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def standardize_procedures(commune, procedures: Iterable[Procedure] | None = None) -> Tally:
+    """Make ``procedures`` the list the commune handles: add or re-enable those, disable the rest
+    (links are kept, not deleted, so the history of what a commune offered survives).
+
+    ``None`` means every active commune-level procedure, the default for demo communes.
+    """
+    ids = _default_procedure_ids() if procedures is None else {p.id for p in procedures}
+    return _standardize(commune, ids)
+
+
+@transaction.atomic
+def standardize_all_commune_level(communes: Iterable) -> Tally:
+    """Give each commune every active commune-level procedure (demo data, first installs)."""
+    ids = _default_procedure_ids()
+    total = Tally()
+    for commune in communes:
+        t = _standardize(commune, ids)
+        total.created += t.created
+        total.updated += t.updated
+        total.unchanged += t.unchanged
+    return total

@@ -1,0 +1,161 @@
+"""HTML forms for officers: intake and workflow actions. They parse input; services decide."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import Role, User
+from motcua.dossiers.models import ApplicantKind, Channel, ReturnMethod
+from motcua.dossiers.services import Applicant, DocumentIn
+from motcua.identity import validate_enterprise_code, validate_personal_id
+from motcua.workdays import VIETNAM_TZ
+
+
+class IntakeForm(forms.Form):
+    applicant_kind = forms.ChoiceField(
+        label=_("Chủ hồ sơ là"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    applicant_name = forms.CharField(label=_("Họ và tên / Tên tổ chức"), max_length=200)
+    applicant_id_number = forms.CharField(
+        label=_("Số định danh cá nhân (CCCD) / Mã số doanh nghiệp"),
+        max_length=20,
+        help_text=_("12 chữ số trên thẻ căn cước; doanh nghiệp nhập mã số 10 chữ số."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    proxy_name = forms.CharField(
+        label=_("Người nộp thay (nếu có ủy quyền)"), max_length=200, required=False
+    )
+    channel = forms.TypedChoiceField(
+        label=_("Hình thức nộp"),
+        coerce=int,
+        choices=[(Channel.COUNTER, Channel.COUNTER.label), (Channel.POST, Channel.POST.label)],
+        initial=Channel.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Giấy tờ đã nhận"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu các giấy tờ công dân đã nộp (bản chính hoặc bản sao)."),
+    )
+    other_documents = forms.CharField(
+        label=_("Giấy tờ khác"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mỗi dòng một giấy tờ."),
+    )
+    sets_count = forms.IntegerField(label=_("Số bộ hồ sơ"), min_value=1, max_value=20, initial=1)
+    return_method = forms.ChoiceField(
+        label=_("Đăng ký nhận kết quả tại"),
+        choices=ReturnMethod.choices,
+        initial=ReturnMethod.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    postal_address = forms.CharField(
+        label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, procedure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        names = list(procedure.documents) if procedure is not None else []
+        self.fields["documents"].choices = [(str(i), n) for i, n in enumerate(names)]
+
+    def clean(self):
+        data = super().clean()
+        number = data.get("applicant_id_number", "")
+        try:
+            if data.get("applicant_kind") == ApplicantKind.ORGANISATION:
+                data["applicant_id_number"] = validate_enterprise_code(number)
+            elif number:
+                data["applicant_id_number"] = validate_personal_id(number)
+        except ValidationError as exc:
+            self.add_error("applicant_id_number", exc)
+        if data.get("return_method") == ReturnMethod.POST and not data.get("postal_address"):
+            self.add_error("postal_address", _("Nhận kết quả qua bưu chính cần địa chỉ nhận."))
+        return data
+
+    def applicant(self) -> Applicant:
+        d = self.cleaned_data
+        return Applicant(
+            name=d["applicant_name"],
+            id_number=d["applicant_id_number"],
+            kind=d["applicant_kind"],
+            phone=d.get("applicant_phone", ""),
+            email=d.get("applicant_email", ""),
+            address=d.get("applicant_address", ""),
+            proxy_name=d.get("proxy_name", ""),
+        )
+
+    def document_list(self) -> list[DocumentIn]:
+        names = dict(self.fields["documents"].choices)
+        docs = [DocumentIn(names[i], originals=1) for i in self.cleaned_data.get("documents", [])]
+        extra = self.cleaned_data.get("other_documents", "").splitlines()
+        docs += [DocumentIn(line.strip(), copies=1) for line in extra if line.strip()]
+        return docs
+
+
+class ActionForm(forms.Form):
+    """The inputs one workflow action needs; the fields shown come from ``Transition.needs``."""
+
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+    items = forms.CharField(
+        label=_("Giấy tờ cần bổ sung, hoàn thiện"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một nội dung. Nêu đầy đủ trong một lần (Nghị định 118, Điều 16)."),
+    )
+    assignee = forms.ChoiceField(label=_("Chuyên viên"))
+    agency = forms.CharField(label=_("Cơ quan phối hợp"), max_length=200)
+    task = forms.CharField(label=_("Nội dung phối hợp"), max_length=300)
+    days = forms.DecimalField(
+        label=_("Thời hạn phối hợp (ngày làm việc)"), min_value=0.5, max_value=60, initial=2
+    )
+    result_summary = forms.CharField(
+        label=_("Kết quả giải quyết"),
+        max_length=500,
+        required=False,
+        help_text=_("Ví dụ: Giấy khai sinh bản chính số 123/2025."),
+    )
+    new_due_at = forms.DateTimeField(
+        label=_("Ngày hẹn trả mới"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    waybill_number = forms.CharField(label=_("Mã vận đơn bưu chính"), max_length=40)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, transition, dossier, **kwargs):
+        super().__init__(*args, **kwargs)
+        wanted = set(transition.needs) | {"note"}
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        if "note" in transition.needs:
+            self.fields["note"].required = True
+        if "assignee" in self.fields:
+            specialists = User.objects.filter(
+                role=Role.SPECIALIST, commune_id=dossier.competent_commune_id, is_active=True
+            ).order_by("last_name", "first_name")
+            self.fields["assignee"].choices = [(u.username, str(u)) for u in specialists]
+
+    def service_inputs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if "items" in data:
+            data["items"] = [line.strip() for line in data["items"].splitlines() if line.strip()]
+        if data.get("new_due_at") is not None:
+            data["new_due_at"] = timezone.localtime(data["new_due_at"], VIETNAM_TZ)
+        return data

@@ -1,0 +1,65 @@
+"""``motcua demo``: one command from a fresh clone to a working system on http://127.0.0.1:8000.
+
+Migrates the embedded SQLite database, imports the real administrative units, day swaps and
+procedure catalogue shipped in ``motcua/data``, creates service centres and demo officers, replays a
+few months of dossiers through the real services, prints the logins, and serves.
+"""
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from motcua.dossiers.demo_data import (
+    DEMO_PASSWORD,
+    demo_day_count,
+    ensure_demo_users,
+    generate_history,
+)
+from motcua.dossiers.models import Dossier
+from motcua.progress import progress
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (SQLite, real units, demo officers, months of dossiers) and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the data only.")
+        parser.add_argument("--days", type=int, default=90, help="Days of history to generate.")
+        parser.add_argument("--per-day", type=int, default=9, help="Dossiers per commune per day.")
+
+    def handle(self, *args, addr, no_serve, days, per_day, **options):
+        started = time.monotonic()
+        self.step("Tạo/cập nhật cơ sở dữ liệu (migrate)")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.step("Nhập đơn vị hành chính, ngày nghỉ bù, danh mục thủ tục")
+        call_command("import_units", verbosity=0)
+        call_command("import_day_overrides", verbosity=0)
+        call_command("import_procedures", verbosity=0)
+        call_command("create_service_centers", verbosity=0)
+        self.step("Tạo tài khoản cán bộ mẫu")
+        users = ensure_demo_users()
+        if not Dossier.objects.exists():
+            self.step(f"Sinh dữ liệu hồ sơ {days} ngày gần đây")
+            with progress(demo_day_count(days), "Hồ sơ mẫu (ngày × xã)", self.stderr) as bar:
+                made = generate_history(days=days, per_day=per_day, progress=bar)
+            self.stdout.write(f"  {made} hồ sơ đã được tạo.")
+        else:
+            self.stdout.write(f"  Đã có {Dossier.objects.count()} hồ sơ, giữ nguyên dữ liệu.")
+        self.print_banner(users, addr, time.monotonic() - started)
+        if not no_serve:
+            call_command("runserver", addr, use_reloader=False, use_threading=True)
+
+    def step(self, text: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(f"→ {text}"))
+
+    def print_banner(self, users, addr, seconds):
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Sẵn sàng sau {seconds:.0f} giây."))
+        self.stdout.write(f"Mở http://{addr}/  — mật khẩu mọi tài khoản mẫu: {DEMO_PASSWORD}")
+        self.stdout.write("")
+        width = max(len(u[0]) for u in users)
+        for username, role, unit in users:
+            self.stdout.write(f"  {username:<{width}}  {role:<22}  {unit}")
+        self.stdout.write("")

@@ -1,0 +1,171 @@
+"""Reads of dossiers for pages, the API and exports. No writes here."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import Role, User
+from motcua.accounts.scoping import dossier_scope
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.workflow import STATES, TRANSITIONS, Transition, states_needing
+from motcua.privacy import mask_digits, mask_name
+
+# A step or dossier with less than this much working time left is shown amber.
+DUE_SOON = timedelta(hours=4)
+
+
+def visible_dossiers(user: User) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(dossier_scope(user))
+
+
+def dossier_for(user: User, code: str) -> Dossier:
+    """The dossier with this code if the user may see it; 404 otherwise (existence not revealed)."""
+    dossier = (
+        visible_dossiers(user)
+        .select_related("procedure", "procedure__field", "competent_commune", "center", "extension")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier
+
+
+def inbox(user: User) -> QuerySet[Dossier]:
+    """What the user has to act on: dossiers in states where their role has an action, of their
+    commune; a specialist sees the ones assigned to them and the unassigned ones."""
+    role = user.role
+    states = states_needing(role)
+    qs = visible_dossiers(user).filter(state__in=states)
+    if role == Role.SPECIALIST:
+        qs = qs.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+    running = DossierStep.objects.filter(finished_at__isnull=True)
+    return (
+        qs.select_related("procedure", "assigned_to")
+        .prefetch_related(Prefetch("steps", queryset=running, to_attr="running_steps"))
+        .order_by("due_at", "submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class Light:
+    colour: str  # green / amber / red / grey
+    label: str
+
+
+def due_light(due: datetime | None, now: datetime, *, paused: bool = False) -> Light:
+    """The traffic light shown beside a due time (one rule for inbox, dossier page and API)."""
+    if paused:
+        return Light("grey", str(_("Tạm dừng")))
+    if due is None:
+        return Light("grey", str(_("Chưa tính hạn")))
+    if now > due:
+        return Light("red", str(_("Quá hạn")))
+    if due - now <= DUE_SOON:
+        return Light("amber", str(_("Sắp đến hạn")))
+    return Light("green", str(_("Trong hạn")))
+
+
+def dossier_light(dossier: Dossier, now: datetime | None = None) -> Light:
+    now = now or timezone.now()
+    info = STATES[dossier.state]
+    if info.ends_processing or info.is_final:
+        colour = {"early": "green", "on_time": "green", "late": "red"}.get(dossier.timeliness)
+        return Light(colour or "grey", dossier.get_timeliness_display() or str(_("Đã kết thúc")))
+    return due_light(dossier.due_at, now, paused=not info.step_role)
+
+
+def next_actions(dossier: Dossier, user: User) -> list[Transition]:
+    if user.role == Role.PROVINCE_MONITOR:
+        return []
+    if user.is_superuser:
+        return [t for t in TRANSITIONS.values() if dossier.state in t.sources]
+    if user.commune_id not in (dossier.competent_commune_id, dossier.receiving_commune_id):
+        return []
+    return [t for t in TRANSITIONS.values() if dossier.state in t.sources and user.role in t.roles]
+
+
+def timeline(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor").order_by("at", "id")
+
+
+# --------------------------------------------------------------------------- public tracking
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: datetime
+    action: str
+    state_label: str
+
+
+@dataclass(frozen=True)
+class PublicDossier:
+    """What anyone holding the code may see: no ID number, phone, address or officer names."""
+
+    code: str
+    procedure_name: str
+    procedure_code: str
+    applicant: str
+    id_number: str
+    commune: str
+    status_code: int
+    status_label: str
+    state_label: str
+    submitted_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    returned_at: datetime | None
+    return_method: str
+    light: Light
+    events: list[PublicEvent]
+    waiting_for_applicant: list[str]
+
+
+def public_dossier(code: str) -> PublicDossier:
+    from motcua.dossiers.workflow import action_label
+
+    dossier = (
+        Dossier.objects.select_related("procedure", "competent_commune")
+        .filter(code=code.strip())
+        .first()
+    )
+    if dossier is None:
+        raise Http404(_("Không tìm thấy hồ sơ với mã này."))
+    events = [
+        PublicEvent(
+            at=e.at,
+            action=str(action_label(e.action)),
+            state_label=str(STATES[e.to_state].national.label) if e.to_state else "",
+        )
+        for e in dossier.events.order_by("at", "id")
+    ]
+    waiting: list[str] = []
+    open_request = dossier.supplements.filter(answered_at__isnull=True).first()
+    if open_request is not None:
+        waiting = list(open_request.items)
+    return PublicDossier(
+        code=dossier.code,
+        procedure_name=dossier.procedure.name_vi,
+        procedure_code=dossier.procedure.code,
+        applicant=mask_name(dossier.applicant_name),
+        id_number=mask_digits(dossier.applicant_id_number),
+        commune=dossier.competent_commune.name,
+        status_code=int(dossier.national_status),
+        status_label=str(dossier.national_status.label),
+        state_label=dossier.get_state_display(),
+        submitted_at=dossier.submitted_at,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        finished_at=dossier.finished_at,
+        returned_at=dossier.returned_at,
+        return_method=dossier.get_return_method_display(),
+        light=dossier_light(dossier),
+        events=events,
+        waiting_for_applicant=waiting,
+    )

@@ -1,0 +1,783 @@
+"""Every change to a dossier, as plain functions (architecture.md: services).
+
+Each public function runs in one transaction, checks who may act (the workflow table and the
+commune scope), and writes exactly one audit event. Views, the API, the demo generator and the
+background scan all call these; nothing else saves a dossier.
+
+Time is passed in explicitly (``at``) so the demo generator and tests can replay history; it
+defaults to now.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Role, User
+from motcua.accounts.scoping import can_act_on_commune
+from motcua.catalog.models import Procedure
+from motcua.dossiers.models import (
+    ApplicantKind,
+    Channel,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierSequence,
+    DossierStep,
+    Extension,
+    Interlink,
+    ReturnMethod,
+    SupplementRequest,
+    Timeliness,
+)
+from motcua.dossiers.workflow import (
+    STATES,
+    SYSTEM,
+    TRANSITIONS,
+    Action,
+    State,
+    action_label,
+)
+from motcua.identity import validate_enterprise_code, validate_personal_id
+from motcua.units.calendars import calendar_for_center
+from motcua.units.models import Commune, ServiceCenter
+from motcua.workdays import VIETNAM_TZ, WorkCalendar, due_at, hours
+
+HOURS_PER_WORKING_DAY = 8
+SUPPLEMENT_ANSWER_DAYS = 15  # Decree 118 Art. 19(5): closed if not completed within 15 days
+
+
+class WorkflowError(Exception):
+    """An action that is not allowed now, or not for this person. Nothing was changed."""
+
+    def __init__(self, message: str, code: str = "not_allowed"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str
+    kind: str = ApplicantKind.PERSON
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    proxy_name: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentIn:
+    name: str
+    originals: int = 0
+    copies: int = 0
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def receive_dossier(
+    *,
+    officer: User,
+    procedure: Procedure,
+    applicant: Applicant,
+    channel: int = Channel.COUNTER,
+    documents: list[DocumentIn] | tuple[DocumentIn, ...] = (),
+    center: ServiceCenter | None = None,
+    competent_commune: Commune | None = None,
+    return_method: str = ReturnMethod.COUNTER,
+    postal_address: str = "",
+    summary: str = "",
+    sets_count: int = 1,
+    at: datetime | None = None,
+) -> Dossier:
+    """Accept a complete dossier at the counter or from the post (domain.md §5.2 #2, #3c).
+
+    Assigns the dossier code, starts the legal clock and the reception step, and records the
+    documents received; the receipt (form 01) is printed from the result.
+    """
+    at = at or timezone.now()
+    if channel == Channel.ONLINE:
+        raise WorkflowError(
+            _("Hồ sơ trực tuyến được nộp qua cổng và tiếp nhận bằng thao tác riêng.")
+        )
+    _require_role(officer, {Role.RECEPTION})
+    receiving = officer.commune
+    competent = competent_commune or receiving
+    _check_intake(
+        officer, procedure, competent, receiving, applicant, return_method, postal_address
+    )
+    center = center or _default_center(receiving)
+    with transaction.atomic():
+        dossier = _create(
+            procedure=procedure,
+            receiving=receiving,
+            competent=competent,
+            center=center,
+            channel=channel,
+            state=State.RECEIVED,
+            applicant=applicant,
+            documents=documents,
+            return_method=return_method,
+            postal_address=postal_address,
+            summary=summary,
+            sets_count=sets_count,
+            at=at,
+            officer=officer,
+        )
+        _start_clock(dossier, at)
+        dossier.save()
+        _start_step(dossier, "reception", at, officer)
+        _record(
+            dossier,
+            "receive",
+            officer,
+            "",
+            dossier.state,
+            at=at,
+            data={"channel": channel, "due_at": dossier.legal_due_at.isoformat()},
+        )
+    return dossier
+
+
+def submit_online(
+    *,
+    procedure: Procedure,
+    commune: Commune,
+    applicant: Applicant,
+    documents: list[DocumentIn] | tuple[DocumentIn, ...] = (),
+    return_method: str = ReturnMethod.ONLINE,
+    postal_address: str = "",
+    summary: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """An online dossier arrives (from the portal): it gets its code at once, and the clock starts
+    only when an officer accepts it (Decree 118 Art. 17(2))."""
+    at = at or timezone.now()
+    _check_intake(None, procedure, commune, commune, applicant, return_method, postal_address)
+    with transaction.atomic():
+        dossier = _create(
+            procedure=procedure,
+            receiving=commune,
+            competent=commune,
+            center=_default_center(commune),
+            channel=Channel.ONLINE,
+            state=State.SUBMITTED_ONLINE,
+            applicant=applicant,
+            documents=documents,
+            return_method=return_method,
+            postal_address=postal_address,
+            summary=summary,
+            sets_count=1,
+            at=at,
+            officer=None,
+        )
+        _record(dossier, "submit_online", None, "", dossier.state, at=at)
+    return dossier
+
+
+def refuse_at_counter(
+    *,
+    officer: User,
+    procedure: Procedure,
+    applicant: Applicant,
+    reason: str,
+    summary: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """Record a dossier refused at intake (form 03): it is numbered so the refusal slip can be
+    traced, but no clock ever starts."""
+    at = at or timezone.now()
+    _require_role(officer, {Role.RECEPTION})
+    reason = _required_text(reason, _("lý do từ chối"))
+    _check_intake(officer, procedure, officer.commune, officer.commune, applicant, "counter", "")
+    with transaction.atomic():
+        dossier = _create(
+            procedure=procedure,
+            receiving=officer.commune,
+            competent=officer.commune,
+            center=_default_center(officer.commune),
+            channel=Channel.COUNTER,
+            state=State.REFUSED_AT_RECEPTION,
+            applicant=applicant,
+            documents=(),
+            return_method=ReturnMethod.COUNTER,
+            postal_address="",
+            summary=summary,
+            sets_count=1,
+            at=at,
+            officer=officer,
+        )
+        dossier.refusal_reasons = reason
+        dossier.finished_at = at
+        dossier.save()
+        _record(dossier, "refuse_at_counter", officer, "", dossier.state, note=reason, at=at)
+    return dossier
+
+
+def _check_intake(officer, procedure, competent, receiving, applicant, return_method, address):
+    errors: dict[str, list[str]] = {}
+    try:
+        if applicant.kind == ApplicantKind.ORGANISATION:
+            validate_enterprise_code(applicant.id_number)
+        else:
+            validate_personal_id(applicant.id_number)
+    except ValidationError as exc:
+        errors["applicant_id_number"] = exc.messages
+    if not (applicant.name or "").strip():
+        errors["applicant_name"] = [_("Nhập họ tên chủ hồ sơ.")]
+    if return_method == ReturnMethod.POST and not address.strip():
+        errors["postal_address"] = [_("Nhận kết quả qua bưu chính cần địa chỉ nhận.")]
+    if not procedure.is_active:
+        errors["procedure"] = [_("Thủ tục này đã ngừng áp dụng.")]
+    elif not _commune_handles(competent, procedure):
+        errors["procedure"] = [
+            _("%(commune)s chưa chuẩn hóa thủ tục %(code)s trong danh mục của xã.")
+            % {"commune": competent.name, "code": procedure.code}
+        ]
+    if competent.province_id != receiving.province_id:
+        errors["competent_commune"] = [
+            _("Chỉ tiếp nhận hồ sơ của các xã, phường trong cùng tỉnh (Nghị định 118, Điều 14).")
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _commune_handles(commune: Commune, procedure: Procedure) -> bool:
+    """A commune that has standardised its list handles only those; one that has not (yet)
+    handles every commune-level procedure, so a fresh install is usable at once."""
+    chosen = commune.procedure_links.filter(is_active=True)
+    if not chosen.exists():
+        return True
+    return chosen.filter(procedure=procedure).exists()
+
+
+def _default_center(commune: Commune) -> ServiceCenter | None:
+    return commune.centers.filter(is_active=True, parent__isnull=True).order_by("id").first()
+
+
+def _create(
+    *,
+    procedure,
+    receiving,
+    competent,
+    center,
+    channel,
+    state,
+    applicant,
+    documents,
+    return_method,
+    postal_address,
+    summary,
+    sets_count,
+    at,
+    officer,
+):
+    dossier = Dossier(
+        code=next_dossier_code(competent, at),
+        procedure=procedure,
+        receiving_commune=receiving,
+        competent_commune=competent,
+        center=center,
+        channel=channel,
+        state=state,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number.replace(" ", ""),
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        proxy_name=applicant.proxy_name,
+        summary=summary or procedure.name_vi,
+        sets_count=sets_count,
+        return_method=return_method,
+        postal_address=postal_address,
+        process=procedure_process(procedure),
+        processing_amount=procedure.processing_amount,
+        processing_unit=procedure.processing_unit,
+        submitted_at=at,
+        received_by=officer,
+    )
+    dossier.save()
+    DossierDocument.objects.bulk_create(
+        DossierDocument(
+            dossier=dossier,
+            position=i,
+            name=d.name,
+            originals=d.originals,
+            copies=d.copies,
+            # Papers received at the counter are scanned at intake (Decree 118 Art. 17(1)(c)).
+            digitized=channel != Channel.ONLINE,
+        )
+        for i, d in enumerate(documents, start=1)
+    )
+    return dossier
+
+
+def procedure_process(procedure: Procedure) -> list[dict]:
+    """The snapshot of the internal process a dossier keeps (domain.md §5.3)."""
+    return [
+        {
+            "role": s.role,
+            "name_vi": s.name_vi,
+            "name_en": s.name_en,
+            "budget_hours": str(s.budget_hours),
+        }
+        for s in procedure.steps.order_by("position")
+    ]
+
+
+def next_dossier_code(commune: Commune, at: datetime) -> str:
+    """The national-format code ``{agency_id}-{YYMMDD}-{seq:04d}`` (Decree 118 Art. 28).
+
+    The daily sequence comes from one atomic upsert, so concurrent intakes never share a number;
+    the format widens past 9999 by itself.
+    """
+    agency_id = commune.effective_agency_id
+    day = timezone.localtime(at, VIETNAM_TZ).date()
+    table = DossierSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last_value) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [agency_id, day],
+        )
+        seq = cursor.fetchone()[0]
+    pattern = commune.province.dossier_code_pattern or settings.MOTCUA_DOSSIER_CODE_PATTERN
+    return pattern.format(agency_id=agency_id, yymmdd=day.strftime("%y%m%d"), seq=seq)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def perform(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: User | None,
+    at: datetime | None = None,
+    **inputs,
+) -> Dossier:
+    """Carry out one workflow action on a dossier (the table in ``workflow.TRANSITIONS``).
+
+    ``actor`` None means the system itself (the background scan). Raises WorkflowError when the
+    action is not allowed in the current state or for the actor's role or commune, and
+    ValidationError when an input is missing or wrong; in both cases nothing changes.
+    """
+    at = at or timezone.now()
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise WorkflowError(_("Không có thao tác '%(action)s'.") % {"action": action}, "unknown")
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        role = _actor_role(actor)
+        _check_scope(actor, locked, role)
+        if locked.state not in transition.sources:
+            raise WorkflowError(
+                _("Không thể '%(action)s' khi hồ sơ đang ở trạng thái '%(state)s'.")
+                % {"action": action_label(action), "state": locked.get_state_display()},
+                "state",
+            )
+        if role not in transition.roles and not (actor is not None and actor.is_superuser):
+            raise WorkflowError(
+                _("Vai trò của bạn không được thực hiện thao tác '%(action)s'.")
+                % {"action": action_label(action)},
+                "role",
+            )
+        from_state = locked.state
+        handler = _HANDLERS[action]
+        note, data = handler(locked, actor, at, **inputs)
+        if transition.target is not None:
+            locked.state = transition.target
+        if STATES[locked.state].ends_processing and from_state != locked.state:
+            locked.finished_at = at
+            locked.timeliness = classify(at, locked.due_at) if locked.due_at else ""
+        locked.save()
+        locked.refresh_from_db(fields=["due_at"])
+        _record(locked, action, actor, from_state, locked.state, note=note, data=data, at=at)
+    return locked
+
+
+def _check_scope(actor: User | None, dossier: Dossier, role: str) -> None:
+    """Officers of the deciding commune act on its dossiers; the receiving commune's one-stop may
+    also act (it hands out results of dossiers it received for another commune)."""
+    if actor is None or actor.is_superuser:
+        return
+    if can_act_on_commune(actor, dossier.competent_commune_id):
+        return
+    if role == Role.RECEPTION and can_act_on_commune(actor, dossier.receiving_commune_id):
+        return
+    raise WorkflowError(_("Hồ sơ này không thuộc đơn vị của bạn."), "scope")
+
+
+def classify(finished_at: datetime, due: datetime) -> str:
+    """Early / on time / late (domain.md §8.3).
+
+    Late means finished after the appointment time (the index's minute rule: end ≤ appointment is
+    on time). Among the rest, finishing on an earlier calendar day than the appointment is early,
+    on the appointment day is on time — the day comparison the official report form uses.
+    """
+    if finished_at > due:
+        return Timeliness.LATE
+    finished_day = timezone.localtime(finished_at, VIETNAM_TZ).date()
+    due_day = timezone.localtime(due, VIETNAM_TZ).date()
+    return Timeliness.EARLY if finished_day < due_day else Timeliness.ON_TIME
+
+
+def _accept_online(d: Dossier, actor, at, note=""):
+    d.received_by = actor
+    _start_clock(d, at)
+    _start_step(d, "reception", at, actor)
+    return note, {"due_at": d.legal_due_at.isoformat()}
+
+
+def _refuse_at_reception(d: Dossier, actor, at, reason="", note=""):
+    d.refusal_reasons = _required_text(reason, _("lý do từ chối"))
+    return d.refusal_reasons, {}
+
+
+def _forward(d: Dossier, actor, at, note=""):
+    _finish_step(d, at, actor)
+    _start_step(d, "specialist", at, None)
+    return note, {}
+
+
+def _assign(d: Dossier, actor, at, assignee=None, note=""):
+    person = _specialist_of(d, assignee)
+    d.assigned_to = person
+    d.steps.filter(finished_at__isnull=True).update(handled_by=person)
+    return note, {"assignee": person.username}
+
+
+def _request_supplement(d: Dossier, actor, at, items=(), reason="", note=""):
+    items = [str(i).strip() for i in (items or []) if str(i).strip()]
+    if not items:
+        raise ValidationError({"items": [_("Liệt kê ít nhất một giấy tờ cần bổ sung.")]})
+    reason = _required_text(reason, _("lý do"))
+    SupplementRequest.objects.create(
+        dossier=d,
+        requested_at=at,
+        requested_by=actor,
+        items=items,
+        reason=reason,
+        resume_state=d.state,
+        answer_by=at + timedelta(days=SUPPLEMENT_ANSWER_DAYS),
+        due_before=d.due_at,
+    )
+    _finish_step(d, at, actor, note=_("Chờ bổ sung hồ sơ"))
+    d.supplement_count += 1
+    return reason, {"items": items}
+
+
+def _receive_supplement(d: Dossier, actor, at, note=""):
+    request = d.supplements.get(answered_at__isnull=True)
+    # The legal time restarts from zero on the complete re-submission (Art. 19(5)); an earlier
+    # extension no longer applies to the new clock.
+    d.extended_due_at = None
+    _start_clock(d, at)
+    request.answered_at = at
+    request.due_after = d.legal_due_at
+    request.save(update_fields=["answered_at", "due_after"])
+    d.state = request.resume_state
+    _start_step(d, STATES[d.state].step_role, at, actor, restart=True)
+    return note, {"due_at": d.legal_due_at.isoformat()}
+
+
+def _close_no_supplement(d: Dossier, actor, at, note=""):
+    request = d.supplements.get(answered_at__isnull=True)
+    if at < request.answer_by:
+        raise WorkflowError(
+            _("Chưa hết hạn bổ sung (hạn đến %(date)s).")
+            % {"date": timezone.localtime(request.answer_by).strftime("%d/%m/%Y %H:%M")},
+            "too_early",
+        )
+    d.withdrawal_reason = _("Quá %(n)s ngày kể từ ngày yêu cầu bổ sung mà không bổ sung.") % {
+        "n": SUPPLEMENT_ANSWER_DAYS
+    }
+    return d.withdrawal_reason, {}
+
+
+def _send_interlink(d: Dossier, actor, at, agency="", task="", days=None, note=""):
+    agency = _required_text(agency, _("cơ quan phối hợp"))
+    task = _required_text(task, _("nội dung phối hợp"))
+    amount = _positive_decimal(days, "days", _("số ngày làm việc"))
+    due = calendar_of(d).add_working_time(at, hours(amount * 8))
+    Interlink.objects.create(dossier=d, agency=agency, task=task, sent_at=at, due_at=due)
+    return task, {"agency": agency, "interlink_due_at": due.isoformat()}
+
+
+def _receive_interlink(d: Dossier, actor, at, note=""):
+    link = d.interlinks.filter(returned_at__isnull=True).order_by("-sent_at").first()
+    if link is not None:
+        link.returned_at = at
+        link.result_note = note[:300]
+        link.save(update_fields=["returned_at", "result_note"])
+    return note, {}
+
+
+def _propose(d: Dossier, actor, at, note=""):
+    _finish_step(d, at, actor)
+    _start_step(d, "leader", at, None)
+    return note, {}
+
+
+def _send_back(d: Dossier, actor, at, note=""):
+    note = _required_text(note, _("ý kiến của lãnh đạo"))
+    _finish_step(d, at, actor, note=note[:300])
+    _start_step(d, "specialist", at, d.assigned_to)
+    return note, {}
+
+
+def _approve(d: Dossier, actor, at, result_summary="", note=""):
+    d.result_summary = (result_summary or "").strip() or d.procedure.name_vi
+    _finish_step(d, at, actor)
+    _start_step(d, "return", at, None)
+    return note, {"result_summary": d.result_summary}
+
+
+def _refuse(d: Dossier, actor, at, reason="", note=""):
+    d.refusal_reasons = _required_text(reason, _("lý do từ chối"))
+    _finish_step(d, at, actor)
+    _start_step(d, "return", at, None)
+    return d.refusal_reasons, {}
+
+
+def _extend(d: Dossier, actor, at, reason="", new_due_at=None, note=""):
+    """Form 04. At most once, at least one day before the due time (Decree 118 Art. 19(6))."""
+    reason = _required_text(reason, _("lý do gia hạn"))
+    if Extension.objects.filter(dossier=d).exists():
+        raise WorkflowError(_("Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa."), "once")
+    if not isinstance(new_due_at, datetime):
+        raise ValidationError({"new_due_at": [_("Nhập ngày hẹn trả mới.")]})
+    if timezone.is_naive(new_due_at):
+        new_due_at = timezone.make_aware(new_due_at, VIETNAM_TZ)
+    if new_due_at <= d.due_at:
+        raise ValidationError({"new_due_at": [_("Ngày hẹn mới phải sau ngày hẹn hiện tại.")]})
+    if at > d.due_at - timedelta(days=1):
+        raise WorkflowError(
+            _("Văn bản xin lỗi và gia hạn phải gửi chậm nhất 01 ngày trước ngày hẹn trả (%(due)s).")
+            % {"due": timezone.localtime(d.due_at).strftime("%H:%M %d/%m/%Y")},
+            "too_late",
+        )
+    Extension.objects.create(
+        dossier=d,
+        issued_at=at,
+        issued_by=actor,
+        previous_due_at=d.due_at,
+        new_due_at=new_due_at,
+        reason=reason,
+    )
+    d.extended_due_at = new_due_at
+    return reason, {"previous_due_at": d.due_at.isoformat(), "new_due_at": new_due_at.isoformat()}
+
+
+def _withdraw(d: Dossier, actor, at, reason="", note=""):
+    d.withdrawal_reason = _required_text(reason, _("lý do rút hồ sơ"))
+    _finish_step(d, at, actor, note=_("Dừng xử lý"))
+    return d.withdrawal_reason, {}
+
+
+def _return(d: Dossier, actor, at, waybill_number="", note=""):
+    _finish_step(d, at, actor)
+    d.returned_at = at
+    return note, {}
+
+
+def _return_by_post(d: Dossier, actor, at, waybill_number="", note=""):
+    d.waybill_number = _required_text(waybill_number, _("mã vận đơn"), "waybill_number")
+    _return(d, actor, at)
+    return note, {"waybill_number": d.waybill_number}
+
+
+_HANDLERS = {
+    Action.ACCEPT_ONLINE: _accept_online,
+    Action.REFUSE_AT_RECEPTION: _refuse_at_reception,
+    Action.FORWARD: _forward,
+    Action.ASSIGN: _assign,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.RECEIVE_SUPPLEMENT: _receive_supplement,
+    Action.CLOSE_NO_SUPPLEMENT: _close_no_supplement,
+    Action.SEND_INTERLINK: _send_interlink,
+    Action.RECEIVE_INTERLINK: _receive_interlink,
+    Action.PROPOSE: _propose,
+    Action.SEND_BACK: _send_back,
+    Action.APPROVE: _approve,
+    Action.REFUSE: _refuse,
+    Action.EXTEND: _extend,
+    Action.WITHDRAW: _withdraw,
+    Action.RETURN_AT_COUNTER: _return,
+    Action.RETURN_BY_POST: _return_by_post,
+    Action.RETURN_ONLINE: _return,
+}
+assert set(_HANDLERS) == set(TRANSITIONS), "every transition needs a handler"
+
+
+def close_expired_supplements(at: datetime | None = None) -> int:
+    """Close dossiers whose supplement request went unanswered for 15 days (Art. 19(5)).
+
+    Run by the background worker or ``motcua close_expired_supplements``; returns how many closed.
+    """
+    at = at or timezone.now()
+    expired = Dossier.objects.filter(
+        state=State.AWAITING_SUPPLEMENT,
+        supplements__answered_at__isnull=True,
+        supplements__answer_by__lte=at,
+    ).distinct()
+    closed = 0
+    for dossier in expired.iterator():
+        perform(dossier, Action.CLOSE_NO_SUPPLEMENT, actor=None, at=at)
+        closed += 1
+    return closed
+
+
+# --------------------------------------------------------------------------- clock and steps
+
+
+def calendar_of(dossier: Dossier) -> WorkCalendar:
+    return calendar_for_center(dossier.center)
+
+
+def _start_clock(d: Dossier, at: datetime) -> None:
+    """Start (or restart, after a supplement) the legal processing time."""
+    d.received_at = d.received_at or at
+    d.clock_started_at = at
+    amount = d.processing_amount
+    if amount is None:
+        # Unknown legal time in the catalogue (flagged for review): one working day is the
+        # shortest time any commune procedure has, so the dossier is never shown as overdue late.
+        amount, unit = Decimal(1), "working_day"
+    else:
+        unit = d.processing_unit
+    d.legal_due_at = due_at(at, amount, unit, calendar_of(d))
+
+
+def _budget_for(d: Dossier, role: str) -> Decimal:
+    return sum(
+        (Decimal(s["budget_hours"]) for s in d.process if s["role"] == role), start=Decimal(0)
+    )
+
+
+def _step_name(d: Dossier, role: str) -> str:
+    names = [s["name_vi"] for s in d.process if s["role"] == role]
+    return names[0] if names else role
+
+
+def _start_step(d: Dossier, role: str, at: datetime, handler, *, restart: bool = False) -> None:
+    """Open the hand-over row for ``role``. A role visited again since the clock started (sent
+    back by the leader) gets only what is left of its budget; after a supplement the whole
+    process restarts, so it gets the full budget."""
+    budget = _budget_for(d, role)
+    if not restart:
+        earlier = d.steps.filter(role=role, started_at__gte=d.clock_started_at).exclude(
+            finished_at=None
+        )
+        used = sum(
+            (
+                _hours(calendar_of(d).working_time_between(s.started_at, s.finished_at))
+                for s in earlier
+            ),
+            start=Decimal(0),
+        )
+        budget = max(Decimal(0), budget - used)
+    calendar = calendar_of(d)
+    position = (d.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    DossierStep.objects.create(
+        dossier=d,
+        position=position,
+        role=role,
+        name=_step_name(d, role),
+        budget_hours=budget.quantize(Decimal("0.01")),
+        started_at=at,
+        due_at=calendar.add_working_time(at, hours(budget)),
+        handled_by=handler or (d.assigned_to if role == "specialist" else None),
+    )
+
+
+def _hours(duration: timedelta) -> Decimal:
+    return Decimal(duration.total_seconds()) / 3600
+
+
+def _finish_step(d: Dossier, at: datetime, actor, note: str = "") -> None:
+    step = d.steps.filter(finished_at__isnull=True).first()
+    if step is None:
+        return
+    step.finished_at = at
+    step.handled_by = step.handled_by or actor
+    # The return step is "not counted" (domain.md §5.3).
+    step.timeliness = "" if step.role == "return" else classify(at, step.due_at)
+    if note:
+        step.note = note[:300]
+    step.save(update_fields=["finished_at", "handled_by", "timeliness", "note"])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _record(d, action, actor, from_state, to_state, *, at, note="", data=None) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=d,
+        at=at,
+        actor=actor,
+        actor_role=_actor_role(actor),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note or "",
+        data=data or {},
+    )
+
+
+def _actor_role(actor: User | None) -> str:
+    if actor is None:
+        return SYSTEM
+    return actor.role or ("superuser" if actor.is_superuser else "")
+
+
+def _require_role(user: User, roles: set[str]) -> None:
+    if user.is_superuser and user.commune_id:
+        return
+    if user.role not in roles or user.commune_id is None:
+        raise WorkflowError(_("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ."), "role")
+
+
+def _specialist_of(d: Dossier, assignee) -> User:
+    if assignee is None or assignee == "":
+        raise ValidationError({"assignee": [_("Chọn chuyên viên được phân công.")]})
+    person = assignee if isinstance(assignee, User) else None
+    if person is None:
+        person = User.objects.filter(username=str(assignee)).first()
+    if (
+        person is None
+        or person.role != Role.SPECIALIST
+        or person.commune_id != d.competent_commune_id
+        or not person.is_active
+    ):
+        raise ValidationError(
+            {"assignee": [_("Người được phân công phải là chuyên viên của đơn vị giải quyết.")]}
+        )
+    return person
+
+
+def _required_text(value, label, field: str | None = None) -> str:
+    text = (value or "").strip()
+    if not text:
+        key = field or "reason"
+        raise ValidationError({key: [_("Cần nhập %(label)s.") % {"label": label}]})
+    return text
+
+
+def _positive_decimal(value, field: str, label) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except Exception:
+        amount = Decimal(-1)
+    if amount <= 0 or amount > 365:
+        raise ValidationError({field: [_("%(label)s phải là số dương.") % {"label": label}]})
+    return amount

@@ -1,0 +1,199 @@
+"""Officer pages and the public tracking page. Thin: parse, authorize, call a service or query."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from motcua.accounts.models import Role
+from motcua.accounts.scoping import is_staff_officer
+from motcua.catalog.models import Procedure
+from motcua.catalog.queries import search_procedures
+from motcua.dossiers import queries, services
+from motcua.dossiers.forms import ActionForm, IntakeForm
+from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
+from motcua.dossiers.workflow import TRANSITIONS
+
+
+def staff_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_staff_officer(request.user):
+            raise PermissionDenied(_("Trang này dành cho cán bộ."))
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def tracking_url(code: str, request=None) -> str:
+    path = reverse("dossiers:track", args=[code])
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.PUBLIC_BASE_URL + path
+
+
+@staff_required
+def inbox(request):
+    now = timezone.now()
+    page = Paginator(queries.inbox(request.user), 30).get_page(request.GET.get("page"))
+    rows = []
+    for d in page:
+        step = d.running_steps[0] if d.running_steps else None
+        rows.append(
+            {
+                "dossier": d,
+                "light": queries.dossier_light(d, now),
+                "step": step,
+                "step_light": queries.due_light(step.due_at, now) if step else None,
+            }
+        )
+    return render(request, "dossiers/inbox.html", {"page": page, "rows": rows})
+
+
+@staff_required
+def intake(request):
+    """Step 1: find the procedure (accent-insensitive). Step 2: the intake form for it."""
+    if request.user.role != Role.RECEPTION:
+        raise PermissionDenied(_("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ."))
+    code = request.GET.get("procedure") or request.POST.get("procedure")
+    if not code:
+        q = request.GET.get("q", "")
+        results = search_procedures(q, commune=request.user.commune, limit=20) if q else []
+        template = (
+            "dossiers/_procedure_results.html"
+            if request.headers.get("HX-Request")
+            else "dossiers/intake_pick.html"
+        )
+        return render(request, template, {"q": q, "results": results})
+    procedure = get_object_or_404(Procedure, code=code, is_active=True)
+    form = IntakeForm(request.POST or None, procedure=procedure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.receive_dossier(
+                officer=request.user,
+                procedure=procedure,
+                applicant=form.applicant(),
+                channel=form.cleaned_data["channel"],
+                documents=form.document_list(),
+                return_method=form.cleaned_data["return_method"],
+                postal_address=form.cleaned_data.get("postal_address", ""),
+                sets_count=form.cleaned_data["sets_count"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+            return redirect("dossiers:detail", code=dossier.code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "dossiers/intake_form.html", {"form": form, "procedure": procedure}, status=status
+    )
+
+
+@staff_required
+def detail(request, code):
+    dossier = queries.dossier_for(request.user, code)
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "light": queries.dossier_light(dossier),
+            "actions": queries.next_actions(dossier, request.user),
+            "events": queries.timeline(dossier),
+            "steps": dossier.steps.select_related("handled_by"),
+            "documents": dossier.documents.all(),
+            "supplements": dossier.supplements.all(),
+            "forms": available_forms(dossier),
+            "tracking_url": tracking_url(dossier.code, request),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def action(request, code, name):
+    dossier = queries.dossier_for(request.user, code)
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404(_("Không có thao tác này."))
+    form = ActionForm(request.POST or None, transition=transition, dossier=dossier)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.perform(dossier, name, actor=request.user, **_inputs_for(transition, form))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = 400
+            except services.WorkflowError as exc:
+                messages.error(request, exc.message)
+                return redirect("dossiers:detail", code=code)
+            else:
+                messages.success(
+                    request, _("Đã thực hiện: %(a)s.") % {"a": transition.action.label}
+                )
+                return redirect("dossiers:detail", code=code)
+        else:
+            status = 400
+    return render(
+        request,
+        "dossiers/action.html",
+        {"dossier": dossier, "transition": transition, "form": form},
+        status=status,
+    )
+
+
+@staff_required
+def form_pdf(request, code, kind):
+    dossier = queries.dossier_for(request.user, code)
+    try:
+        pdf = render_form(kind, dossier, tracking_url=tracking_url(dossier.code, request))
+    except FormNotAvailable as exc:
+        raise Http404(str(exc)) from exc
+    except KeyError as exc:
+        raise Http404(_("Không có biểu mẫu này.")) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{dossier.code}.pdf"'
+    return response
+
+
+def track_lookup(request):
+    code = (request.GET.get("code") or "").strip()
+    if code:
+        return redirect("dossiers:track", code=code)
+    return render(request, "dossiers/track_lookup.html")
+
+
+def track(request, code):
+    try:
+        dossier = queries.public_dossier(code)
+    except Http404:
+        return render(
+            request, "dossiers/track_lookup.html", {"code": code, "missing": True}, status=404
+        )
+    return render(request, "dossiers/track.html", {"d": dossier})
+
+
+def _inputs_for(transition, form) -> dict:
+    data = form.service_inputs()
+    return {k: v for k, v in data.items() if k in transition.needs or k == "note"}
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua import views
+from motcua.api.router import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("motcua.accounts.urls")),
+    path("", include("motcua.dossiers.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("ui/", include("motcua.ui.urls")),
+    path("admin/", admin.site.urls),
+]

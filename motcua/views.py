@@ -1,0 +1,19 @@
+from django.shortcuts import redirect, render
+
+from motcua.accounts.scoping import is_staff_officer
+
+
+def home(request):
+    """Residents land on the tracking search; signed-in officers go straight to their inbox."""
+    if is_staff_officer(request.user):
+        return redirect("dossiers:inbox")
+    return render(request, "home.html")
+
+
+def healthz(request):
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

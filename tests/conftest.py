@@ -1,0 +1,65 @@
+"""Fixtures shared by every test folder.
+
+The real data files (motcua/data/) are parsed once per session (pure Python, no database) and
+written into each test's database by the same services the import commands use, in well under a
+second.
+"""
+
+import functools
+
+import pytest
+
+from motcua.catalog import services as catalog_services
+from motcua.catalog.importers import PROCEDURES_FILE, read_procedures
+from motcua.units import calendars
+from motcua.units import services as units_services
+from motcua.units.importers import (
+    DAY_OVERRIDES_FILE,
+    UNITS_FILE,
+    bundled,
+    read_day_overrides,
+    read_units,
+)
+
+
+@functools.cache
+def _unit_rows():
+    return read_units(bundled(UNITS_FILE))
+
+
+@functools.cache
+def _day_override_rows():
+    return read_day_overrides(bundled(DAY_OVERRIDES_FILE))
+
+
+def _procedure_records():
+    # Not cached: import_procedures reads review notes off the records, which stay unchanged, but
+    # a fresh parse keeps tests independent of each other's edits to the objects.
+    return read_procedures(bundled(PROCEDURES_FILE)).records
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """DayOverride rows of one test are rolled back, but a process-wide cache would remember them;
+    start and end every test with an empty cache."""
+    calendars.invalidate_overrides()
+    yield
+    calendars.invalidate_overrides()
+
+
+@pytest.fixture
+def real_units(db):
+    """All 34 provinces and 3,321 communes from the shipped CSV."""
+    return units_services.import_units(_unit_rows())
+
+
+@pytest.fixture
+def real_day_overrides(db):
+    """The official day swaps from the shipped CSV."""
+    return units_services.import_day_overrides(_day_override_rows())
+
+
+@pytest.fixture
+def real_procedures(db):
+    """The 40 real commune-level procedures from the shipped JSON, with their default steps."""
+    return catalog_services.import_procedures(_procedure_records())
