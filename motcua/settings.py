@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 BASE_DIR = Path(__file__).resolve().parent
 # The working directory holds the SQLite file and uploaded files unless told otherwise.
 STATE_DIR = Path(os.environ.get("MOTCUA_STATE_DIR", Path.cwd() / "var"))
+# The SQLite file and collected static files live here; WhiteNoise warns if the folder is missing.
+(STATE_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from motcua.api.router import STAFF_AUTH
@@ -209,11 +209,14 @@ def create_dossier(request, payload: DossierIn):
         summary=payload.summary,
         sets_count=payload.sets_count,
     )
-    return 201, CreatedOut(
-        code=dossier.code,
-        status=int(dossier.national_status),
-        state=dossier.state,
-        due_at=_iso(dossier.due_at),
+    return Status(
+        201,
+        CreatedOut(
+            code=dossier.code,
+            status=int(dossier.national_status),
+            state=dossier.state,
+            due_at=_iso(dossier.due_at),
+        ),
     )
 
 

@@ -29,6 +29,15 @@ procedure_code_validator = RegexValidator(
 HOURS_PER_WORKING_DAY = Decimal(8)
 
 
+# Procedures whose source does not name a field go to this one and are flagged for review, so that
+# every procedure has a field (pages, the API and counter routing can rely on it).
+UNCLASSIFIED_FIELD = {
+    "code": "chua-xac-dinh",
+    "name_vi": "Chưa xác định",
+    "name_en": "Not established",
+}
+
+
 class Field(models.Model):
     """A field (lĩnh vực) of procedures, e.g. Hộ tịch (civil status). Counters serve fields."""
 
@@ -74,13 +83,7 @@ class Procedure(models.Model):
     name_vi = models.CharField(_("tên thủ tục"), max_length=500)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=500, blank=True)
     field = models.ForeignKey(
-        Field,
-        verbose_name=_("lĩnh vực"),
-        on_delete=models.PROTECT,
-        related_name="procedures",
-        # Null when the source does not say; such procedures are flagged for review.
-        null=True,
-        blank=True,
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
     )
     level = models.CharField(
         _("cấp thực hiện"),
@@ -159,7 +162,7 @@ class Procedure(models.Model):
 
     def fill_search(self, field: Field | None = None) -> None:
         """Recompute the folded search columns (call after changing names or the field)."""
-        field = field if field is not None else self.field
+        field = field if field is not None else (self.field if self.field_id else None)
         self.search_name = search_key(self.name_vi)[:500]
         parts = [self.search_name, search_key(self.name_en), self.code]
         if field is not None:

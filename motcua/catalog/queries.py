@@ -34,11 +34,14 @@ def search_procedures(q: str, commune=None, limit: int = 50) -> QuerySet[Procedu
     Order: the whole query as a phrase in the Vietnamese name, then as a phrase anywhere (e.g. the
     English name), then the rest; within each group shorter names first (the plain "Đăng ký khai
     sinh" before "Đăng ký khai sinh lưu động"), then by code. An empty query lists everything.
-    With ``commune``, only the procedures that commune has standardised.
+    With ``commune``, only the procedures that commune handles (see ``commune_handles``).
     """
     tokens = query_tokens(q)
-    procedures = Procedure.objects.filter(is_active=True).select_related("field")
-    if commune is not None:
+    # Callers show the steps (kiosk, API): one extra query instead of one per procedure.
+    procedures = (
+        Procedure.objects.filter(is_active=True).select_related("field").prefetch_related("steps")
+    )
+    if commune is not None and has_standardized_list(commune):
         procedures = procedures.filter(
             commune_links__commune=commune, commune_links__is_active=True
         )
@@ -59,6 +62,20 @@ def search_procedures(q: str, commune=None, limit: int = 50) -> QuerySet[Procedu
     return procedures.annotate(name_length=Length("search_name")).order_by(
         "rank", "name_length", "code"
     )[:limit]
+
+
+def has_standardized_list(commune) -> bool:
+    return commune.procedure_links.filter(is_active=True).exists()
+
+
+def commune_handles(commune, procedure: Procedure) -> bool:
+    """A commune that has standardised its list handles only those procedures; one that has not
+    (yet) handles every active procedure, so a fresh install is usable at once."""
+    if not procedure.is_active:
+        return False
+    if not has_standardized_list(commune):
+        return True
+    return commune.procedure_links.filter(is_active=True, procedure=procedure).exists()
 
 
 def procedures_for_commune(commune) -> QuerySet[Procedure]:

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from motcua.catalog.importers import ProcedureRecord, StepRecord
 from motcua.catalog.models import (
     HOURS_PER_WORKING_DAY,
+    UNCLASSIFIED_FIELD,
     CommuneProcedure,
     Field,
     Procedure,
@@ -178,12 +179,21 @@ def ensure_fields(names: Iterable[str]) -> dict[str, Field]:
 def _upsert_fields(records: Sequence[ProcedureRecord]) -> tuple[dict[str, Field], Tally]:
     # The first English name the file gives for a field wins.
     wanted: dict[str, tuple[str, str]] = {}
+    unclassified = False
     for r in records:
         if r.field_vi is None:
+            unclassified = True
             continue
         code = field_code(r.field_vi)
         name_vi, name_en = wanted.get(code, (r.field_vi, ""))
         wanted[code] = (name_vi, name_en or r.field_en)
+    placeholder_created = False
+    if unclassified:
+        # Created if missing; never renamed by an import.
+        _field, placeholder_created = Field.objects.get_or_create(
+            code=UNCLASSIFIED_FIELD["code"],
+            defaults={k: v for k, v in UNCLASSIFIED_FIELD.items() if k != "code"},
+        )
     existing = Field.objects.in_bulk(list(wanted), field_name="code")
     to_create, to_update = [], []
     for code, (name_vi, name_en) in wanted.items():
@@ -196,7 +206,11 @@ def _upsert_fields(records: Sequence[ProcedureRecord]) -> tuple[dict[str, Field]
     Field.objects.bulk_create(to_create)
     Field.objects.bulk_update(to_update, ["name_vi", "name_en"])
     tally = Tally(len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update))
-    return Field.objects.in_bulk(list(wanted), field_name="code"), tally
+    if unclassified:
+        tally.created += placeholder_created
+        tally.unchanged += not placeholder_created
+    codes = [*wanted, UNCLASSIFIED_FIELD["code"]] if unclassified else list(wanted)
+    return Field.objects.in_bulk(codes, field_name="code"), tally
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,7 +275,9 @@ def import_procedures(
         to_create, to_update = [], []
         new_steps: dict[str, list[tuple]] = {}  # code → steps to write
         for record in chunk:
-            field = fields[field_code(record.field_vi)] if record.field_vi else None
+            field = fields[
+                field_code(record.field_vi) if record.field_vi else UNCLASSIFIED_FIELD["code"]
+            ]
             procedure = existing.get(record.code)
             is_new = procedure is None
             if is_new:

@@ -226,9 +226,7 @@ class HistoryGenerator:
         if not self.calendar.is_working_day(d):
             return 0
         count = max(1, int(self.rng.gauss(self.per_day, self.per_day / 4)))
-        for _ in range(count):
-            self.one_dossier(d)
-        return count
+        return sum(self.one_dossier(d) for _ in range(count))
 
     def at_office_time(self, d: date) -> datetime:
         minutes = self.rng.randint(0, 7 * 60 + 30)
@@ -238,13 +236,15 @@ class HistoryGenerator:
     def later(self, start: datetime, hours: float) -> datetime:
         return self.calendar.add_working_time(start, timedelta(hours=max(hours, 0.05)))
 
-    def one_dossier(self, d: date) -> None:
+    def one_dossier(self, d: date) -> bool:
+        """Receive one dossier on day ``d`` and play its story up to now; False if the moment of
+        receipt is still in the future (later today)."""
         rng = self.rng
         procedure = self.procedures[rng.choices(list(self.procedures), self.weights)[0]]
         applicant = random_applicant(rng, self.commune)
         t = self.at_office_time(d)
         if t > self.now:
-            return
+            return False
         docs = [services.DocumentIn(n, originals=1) for n in procedure.documents[:4]]
         if rng.random() < 0.02:
             services.refuse_at_counter(
@@ -254,7 +254,7 @@ class HistoryGenerator:
                 reason="Hồ sơ không thuộc thẩm quyền giải quyết của UBND xã.",
                 at=t,
             )
-            return
+            return True
         online = rng.random() < 0.35 and procedure.online_level != "none"
         by_post = not online and rng.random() < 0.05
         return_method = ReturnMethod.POST if rng.random() < 0.06 else ReturnMethod.COUNTER
@@ -270,7 +270,7 @@ class HistoryGenerator:
                 at=t - timedelta(hours=rng.uniform(0.2, 14)),
             )
             if not self._do(dossier, Action.ACCEPT_ONLINE, self.staff.reception, t):
-                return
+                return True
         else:
             dossier = services.receive_dossier(
                 officer=self.staff.reception,
@@ -283,6 +283,7 @@ class HistoryGenerator:
                 at=t,
             )
         self.process(dossier, t)
+        return True
 
     def process(self, dossier: Dossier, t: datetime) -> None:
         rng = self.rng
@@ -333,7 +334,7 @@ class HistoryGenerator:
             if not self._do(dossier, Action.RECEIVE_SUPPLEMENT, self.staff.reception, t):
                 return
         if slow and rng.random() < 0.5:
-            self._maybe_extend(dossier, specialist, t)
+            t = self._maybe_extend(dossier, specialist, t)
         t = self.later(t, budget.get("specialist", 8) * pace)
         if roll > 0.97:
             self._do(
@@ -369,21 +370,23 @@ class HistoryGenerator:
         else:
             self._do(dossier, Action.RETURN_AT_COUNTER, self.staff.reception, t)
 
-    def _maybe_extend(self, dossier: Dossier, actor: User, t: datetime):
+    def _maybe_extend(self, dossier: Dossier, actor: User, t: datetime) -> datetime:
+        """A slow dossier gets the apology-and-extension letter while that is still allowed (one
+        day before the due time); returns the moment the story continues from."""
         dossier.refresh_from_db()
         latest = dossier.due_at - timedelta(days=1, minutes=1)
         when = max(t, min(latest, self.later(t, 2)))
         if when > latest:
-            return False
-        new_due = self.later(dossier.due_at, 16)
-        return self._do(
+            return t
+        done = self._do(
             dossier,
             Action.EXTEND,
             actor,
             when,
             reason="Cần xác minh thông tin tại cơ quan khác nên chưa thể trả kết quả đúng hẹn.",
-            new_due_at=new_due,
+            new_due_at=self.later(dossier.due_at, 16),
         )
+        return when if done else t
 
     def _do(self, dossier: Dossier, action: str, actor, at: datetime, **inputs) -> bool:
         """Perform the action if its time has come; False means the story stops here (the

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Role, User
 from motcua.accounts.scoping import can_act_on_commune
 from motcua.catalog.models import Procedure
+from motcua.catalog.queries import commune_handles
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
@@ -133,6 +134,7 @@ def receive_dossier(
         )
         _start_clock(dossier, at)
         dossier.save()
+        dossier.refresh_from_db(fields=["due_at"])  # computed by the database
         _start_step(dossier, "reception", at, officer)
         _record(
             dossier,
@@ -236,7 +238,7 @@ def _check_intake(officer, procedure, competent, receiving, applicant, return_me
         errors["postal_address"] = [_("Nhận kết quả qua bưu chính cần địa chỉ nhận.")]
     if not procedure.is_active:
         errors["procedure"] = [_("Thủ tục này đã ngừng áp dụng.")]
-    elif not _commune_handles(competent, procedure):
+    elif not commune_handles(competent, procedure):
         errors["procedure"] = [
             _("%(commune)s chưa chuẩn hóa thủ tục %(code)s trong danh mục của xã.")
             % {"commune": competent.name, "code": procedure.code}
@@ -247,15 +249,6 @@ def _check_intake(officer, procedure, competent, receiving, applicant, return_me
         ]
     if errors:
         raise ValidationError(errors)
-
-
-def _commune_handles(commune: Commune, procedure: Procedure) -> bool:
-    """A commune that has standardised its list handles only those; one that has not (yet)
-    handles every commune-level procedure, so a fresh install is usable at once."""
-    chosen = commune.procedure_links.filter(is_active=True)
-    if not chosen.exists():
-        return True
-    return chosen.filter(procedure=procedure).exists()
 
 
 def _default_center(commune: Commune) -> ServiceCenter | None:
@@ -379,17 +372,17 @@ def perform(
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         role = _actor_role(actor)
         _check_scope(actor, locked, role)
-        if locked.state not in transition.sources:
-            raise WorkflowError(
-                _("Không thể '%(action)s' khi hồ sơ đang ở trạng thái '%(state)s'.")
-                % {"action": action_label(action), "state": locked.get_state_display()},
-                "state",
-            )
         if role not in transition.roles and not (actor is not None and actor.is_superuser):
             raise WorkflowError(
                 _("Vai trò của bạn không được thực hiện thao tác '%(action)s'.")
                 % {"action": action_label(action)},
                 "role",
+            )
+        if locked.state not in transition.sources:
+            raise WorkflowError(
+                _("Không thể '%(action)s' khi hồ sơ đang ở trạng thái '%(state)s'.")
+                % {"action": action_label(action), "state": locked.get_state_display()},
+                "state",
             )
         from_state = locked.state
         handler = _HANDLERS[action]

@@ -128,7 +128,8 @@ def action(request, code, name):
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise Http404(_("Không có thao tác này."))
-    form = ActionForm(request.POST or None, transition=transition, dossier=dossier)
+    data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    form = ActionForm(data, transition=transition, dossier=dossier)
     status = 200
     if request.method == "POST":
         if form.is_valid():

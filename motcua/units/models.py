@@ -135,6 +135,19 @@ class Province(models.Model):
 
     def clean(self):
         pattern = self.dossier_code_pattern
+        if pattern:
+            try:
+                pattern.format(agency_id="000.00.04.G18", yymmdd="250715", seq=1)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValidationError(
+                    {
+                        "dossier_code_pattern": _(
+                            "Mẫu mã hồ sơ không dùng được (%(error)s); chỉ dùng các phần "
+                            "{agency_id}, {yymmdd} và {seq}, ví dụ {seq:04d}."
+                        )
+                        % {"error": exc}
+                    }
+                ) from exc
         if pattern and not all(part in pattern for part in ("{agency_id}", "{yymmdd}", "{seq")):
             raise ValidationError(
                 {

@@ -70,3 +70,15 @@ def test_codes_must_have_their_full_length_in_the_database(hanoi):
 def test_province_full_name():
     assert Province(code="46", name="Huế", kind="thanh_pho").full_name == "Thành phố Huế"
     assert Province(code="20", name="Lạng Sơn", kind="tinh").full_name == "Tỉnh Lạng Sơn"
+
+
+def test_a_province_dossier_code_pattern_must_be_usable():
+    province = Province(code="01", name="Hà Nội", kind="thanh_pho")
+    for pattern in ("{agency_id}-{yymmdd}-{seq:04d}", "{agency_id}-{yymmdd}-{seq:07d}", ""):
+        province.dossier_code_pattern = pattern
+        province.full_clean(validate_constraints=False)
+    for pattern in ("{agency_id}-{seq:04d}", "{agency_id}-{yymmdd}-{seq:04d}-{unknown}"):
+        province.dossier_code_pattern = pattern
+        with pytest.raises(ValidationError) as caught:
+            province.full_clean(validate_constraints=False)
+        assert "dossier_code_pattern" in caught.value.message_dict
