@@ -41,7 +41,9 @@ def test_resident_lands_on_the_tracking_search(page, live_server, screenshot):
 
     page.get_by_label("Mã hồ sơ").fill("000.00.04.G18-250715-0001")
     page.get_by_role("button", name="Tra cứu").click()
-    expect(page).to_have_url(re.compile(r"/tra-cuu/.*code=000\.00\.04\.G18-250715-0001"))
+    # The look-up goes straight to the dossier's own page; an unknown code says so there.
+    expect(page).to_have_url(re.compile(r"/tra-cuu/000\.00\.04\.G18-250715-0001/$"))
+    expect(page.get_by_role("alert")).to_contain_text("Không tìm thấy hồ sơ")
 
 
 def test_officer_signs_in_after_a_typo(page, live_server, officer, screenshot):
