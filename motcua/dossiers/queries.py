@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Role, User
 from motcua.accounts.scoping import dossier_scope
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
-from motcua.dossiers.workflow import STATES, TRANSITIONS, Transition, states_needing
+from motcua.dossiers.workflow import STATES, TRANSITIONS, State, Transition, states_needing
 from motcua.privacy import mask_digits, mask_name
 
 # A step or dossier with less than this much working time left is shown amber.
@@ -36,18 +36,32 @@ def dossier_for(user: User, code: str) -> Dossier:
 
 
 def inbox(user: User) -> QuerySet[Dossier]:
-    """What the user has to act on: dossiers in states where their role has an action, of their
-    commune; a specialist sees the ones assigned to them and the unassigned ones."""
+    """What the user has to act on, most urgent first.
+
+    - reception, specialist, leader: dossiers in the states where their role's main action is next
+      (``workflow.states_needing``); a specialist sees those assigned to them or to nobody; a leader
+      also sees dossiers at the specialist stage that nobody has been assigned to yet;
+    - roles without workflow actions (province monitor, commune admin, superuser): every open
+      dossier in their scope, so they can watch what is due.
+    """
     role = user.role
     states = states_needing(role)
-    qs = visible_dossiers(user).filter(state__in=states)
-    if role == Role.SPECIALIST:
-        qs = qs.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+    qs = visible_dossiers(user)
+    if not states:
+        open_states = [s for s, info in STATES.items() if not info.is_final]
+        qs = qs.filter(state__in=open_states)
+    elif role == Role.SPECIALIST:
+        qs = qs.filter(state__in=states).filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+    elif role == Role.LEADER:
+        unassigned = Q(state=State.AT_SPECIALIST, assigned_to__isnull=True)
+        qs = qs.filter(Q(state__in=states) | unassigned)
+    else:
+        qs = qs.filter(state__in=states)
     running = DossierStep.objects.filter(finished_at__isnull=True)
     return (
-        qs.select_related("procedure", "assigned_to")
+        qs.select_related("procedure", "assigned_to", "competent_commune")
         .prefetch_related(Prefetch("steps", queryset=running, to_attr="running_steps"))
-        .order_by("due_at", "submitted_at")
+        .order_by(F("due_at").asc(nulls_first=True), "submitted_at")
     )
 
 
@@ -68,6 +82,14 @@ def due_light(due: datetime | None, now: datetime, *, paused: bool = False) -> L
     if due - now <= DUE_SOON:
         return Light("amber", str(_("Sắp đến hạn")))
     return Light("green", str(_("Trong hạn")))
+
+
+def step_light(step: DossierStep | None, now: datetime) -> Light | None:
+    """The light of the running step; None for the return step, which has no budget of its own
+    (domain.md §5.3: "not counted")."""
+    if step is None or step.role == "return":
+        return None
+    return due_light(step.due_at, now)
 
 
 def dossier_light(dossier: Dossier, now: datetime | None = None) -> Light:

@@ -53,7 +53,7 @@ def inbox(request):
                 "dossier": d,
                 "light": queries.dossier_light(d, now),
                 "step": step,
-                "step_light": queries.due_light(step.due_at, now) if step else None,
+                "step_light": queries.step_light(step, now),
             }
         )
     return render(request, "dossiers/inbox.html", {"page": page, "rows": rows})

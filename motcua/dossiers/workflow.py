@@ -228,8 +228,14 @@ def transitions_from(state: str, role: str) -> list[Transition]:
 
 
 def states_needing(role: str) -> frozenset[str]:
-    """States in which ``role`` has something to do: the role's inbox."""
-    return frozenset(s for t in TRANSITIONS.values() if role in t.roles for s in t.sources)
+    """States in which ``role`` holds the dossier: where the role's main (primary) action is
+    the next step. Secondary actions (withdraw, extend, assign) do not fill an inbox."""
+    return frozenset(
+        s
+        for t in TRANSITIONS.values()
+        if role in t.roles and t.style == "primary"
+        for s in t.sources
+    )
 
 
 def action_label(action: str) -> str:

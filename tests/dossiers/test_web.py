@@ -105,3 +105,35 @@ def test_english_is_available(client, world):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
+
+
+def test_each_role_sees_its_own_work_in_the_inbox(client, world):
+    from motcua.dossiers.queries import inbox
+    from motcua.dossiers.services import perform
+    from tests.world import vn
+
+    waiting_reception = world.receive(at=vn(2025, 7, 7, 9))
+    at_specialist = world.receive(at=vn(2025, 7, 7, 9, 30))
+    perform(at_specialist, "forward", actor=world.reception, at=vn(2025, 7, 7, 10))
+    to_sign = world.receive(at=vn(2025, 7, 7, 10))
+    perform(to_sign, "forward", actor=world.reception, at=vn(2025, 7, 7, 10))
+    perform(to_sign, "assign", actor=world.leader, at=vn(2025, 7, 7, 10), assignee=world.specialist)
+    perform(to_sign, "propose", actor=world.specialist, at=vn(2025, 7, 7, 11))
+    other_commune = world.receive(officer=world.officers_b["reception"])
+
+    def codes(user):
+        return {d.code for d in inbox(user)}
+
+    assert codes(world.reception) == {waiting_reception.code}
+    assert codes(world.specialist) == {at_specialist.code}  # unassigned: anyone may take it
+    assert codes(world.leader) == {to_sign.code, at_specialist.code}  # to sign, to assign
+    assert codes(world.monitor) == {
+        waiting_reception.code,
+        at_specialist.code,
+        to_sign.code,
+        other_commune.code,
+    }
+    assert codes(world.monitor_hue) == set()
+    client.login(username=world.leader.username, password=PASSWORD)
+    page = client.get(reverse("dossiers:inbox")).content.decode()
+    assert to_sign.code in page and waiting_reception.code not in page
