@@ -6,6 +6,7 @@ second.
 """
 
 import functools
+import importlib.util
 
 import pytest
 
@@ -63,3 +64,9 @@ def real_day_overrides(db):
 def real_procedures(db):
     """The 40 real commune-level procedures from the shipped JSON, with their default steps."""
     return catalog_services.import_procedures(_procedure_records())
+
+
+# The browser tests need the "browser" extra (Playwright); without it the rest of the suite still
+# runs (``python3 dev.py test``), and ``python3 dev.py test --browser`` installs and runs them.
+if importlib.util.find_spec("playwright") is None:
+    collect_ignore = ["e2e"]

@@ -6,14 +6,14 @@ reception, specialist, leader and return when the source gives no steps of its o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import islice
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from motcua.batching import BATCH_SIZE, ProgressCallback, chunks, no_progress
 from motcua.catalog.importers import ProcedureRecord, StepRecord
 from motcua.catalog.models import (
     HOURS_PER_WORKING_DAY,
@@ -28,21 +28,6 @@ from motcua.catalog.models import (
 )
 from motcua.text import fold
 from motcua.units.importers import Tally
-
-BATCH_SIZE = 500
-
-ProgressCallback = Callable[[int], None]
-
-
-def _noop(_n: int) -> None:
-    pass
-
-
-def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
 
 # ---------------------------------------------------------------------------------------------
 # The default internal process
@@ -251,7 +236,7 @@ def _budget_note(steps: list[tuple], total: Decimal) -> str | None:
 
 @transaction.atomic
 def import_procedures(
-    records: Sequence[ProcedureRecord], *, on_progress: ProgressCallback = _noop
+    records: Sequence[ProcedureRecord], *, on_progress: ProgressCallback = no_progress
 ) -> dict:
     """Create or update procedures by code (records already checked by ``importers``).
 
@@ -264,7 +249,7 @@ def import_procedures(
     fields, field_tally = _upsert_fields(records)
     tally, steps_written, flagged = Tally(), 0, 0
 
-    for chunk in _chunks(records, BATCH_SIZE):
+    for chunk in chunks(records, BATCH_SIZE):
         existing = Procedure.objects.in_bulk([r.code for r in chunk], field_name="code")
         current_steps: dict[int, list[tuple]] = {}
         for step in ProcessStep.objects.filter(

@@ -6,12 +6,12 @@ reports every row as unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from itertools import islice
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from motcua.batching import BATCH_SIZE, ProgressCallback, chunks, no_progress
 from motcua.units.calendars import invalidate_overrides, office_hours_problem
 from motcua.units.importers import DayOverrideRow, Tally, UnitRow
 from motcua.units.models import (
@@ -24,28 +24,12 @@ from motcua.units.models import (
     ServiceCenter,
 )
 
-# Rows per query: small enough for SQLite's limit on bound parameters, large enough to be quick.
-BATCH_SIZE = 500
-
-ProgressCallback = Callable[[int], None]
-
-
-def _noop(_n: int) -> None:
-    pass
-
-
-def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 # ---------------------------------------------------------------------------------------------
 # Administrative units
 
 
 @transaction.atomic
-def import_units(rows: Sequence[UnitRow], *, on_progress: ProgressCallback = _noop) -> dict:
+def import_units(rows: Sequence[UnitRow], *, on_progress: ProgressCallback = no_progress) -> dict:
     """Create or update the open Province and Commune rows named in ``rows`` (already checked by
     ``importers.read_units``). Rows missing from the file are left alone: closing a unit is a
     reorganisation, done on purpose, not a side effect of an import."""
@@ -72,7 +56,7 @@ def import_units(rows: Sequence[UnitRow], *, on_progress: ProgressCallback = _no
         Province.objects.filter(valid_to__isnull=True, code__in=wanted).values_list("code", "id")
     )
 
-    for chunk in _chunks(rows, BATCH_SIZE):
+    for chunk in chunks(rows, BATCH_SIZE):
         existing = {
             c.code: c
             for c in Commune.objects.filter(
@@ -113,7 +97,7 @@ def import_units(rows: Sequence[UnitRow], *, on_progress: ProgressCallback = _no
 
 @transaction.atomic
 def import_day_overrides(
-    rows: Sequence[DayOverrideRow], *, on_progress: ProgressCallback = _noop
+    rows: Sequence[DayOverrideRow], *, on_progress: ProgressCallback = no_progress
 ) -> Tally:
     """Upsert official day swaps by date. Rows staff added that are not in the file stay."""
     tally = Tally()
@@ -226,7 +210,7 @@ def center_name_for(commune: Commune) -> str:
 
 @transaction.atomic
 def ensure_service_centers(
-    province_codes: Iterable[str] = ("01", "46"), *, on_progress: ProgressCallback = _noop
+    province_codes: Iterable[str] = ("01", "46"), *, on_progress: ProgressCallback = no_progress
 ) -> dict:
     """Give every current commune of these provinces (default Hà Nội 01, Huế 46) a main service
     centre with the standard counters, for demos and first installs.
