@@ -105,6 +105,13 @@ def test_english_is_available(client, world):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
+    page = client.get(reverse("dossiers:track_lookup")).content.decode()
+    assert 'lang="en"' in page and "Track a dossier" in page
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_says(client, db):
+    page = client.get(reverse("dossiers:track_lookup"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in page.content.decode() and "Tra cứu hồ sơ" in page.content.decode()
 
 
 def test_each_role_sees_its_own_work_in_the_inbox(client, world):
