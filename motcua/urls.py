@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("motcua.accounts.urls")),
     path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("ui/", include("motcua.ui.urls")),

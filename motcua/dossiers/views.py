@@ -19,7 +19,7 @@ from motcua.catalog.queries import search_procedures
 from motcua.dossiers import queries, services
 from motcua.dossiers.forms import ActionForm, IntakeForm
 from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
-from motcua.dossiers.workflow import TRANSITIONS
+from motcua.dossiers.workflow import TRANSITIONS, states_needing
 
 
 def staff_required(view):
@@ -56,7 +56,10 @@ def inbox(request):
                 "step_light": queries.step_light(step, now),
             }
         )
-    return render(request, "dossiers/inbox.html", {"page": page, "rows": rows})
+    watching = not states_needing(request.user.role)  # monitors, admins: every open dossier
+    return render(
+        request, "dossiers/inbox.html", {"page": page, "rows": rows, "watching": watching}
+    )
 
 
 @staff_required

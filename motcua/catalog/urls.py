@@ -1,0 +1,9 @@
+from django.urls import path
+
+from motcua.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("can-bo/thu-tuc/", views.commune_procedures, name="commune_procedures"),
+]
