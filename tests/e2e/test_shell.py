@@ -11,14 +11,23 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from motcua.accounts.models import User
+from motcua.units.models import Province
+from tests.world import make_commune
 
 PASSWORD = "mat-khau-de-nho-2026"
 
 
 @pytest.fixture
 def officer(transactional_db):
+    hanoi = Province.objects.create(code="01", name="Hà Nội", kind="thanh_pho")
+    commune = make_commune(hanoi, "00070", "Phường Hoàn Kiếm")
     return User.objects.create_user(
-        "ui.officer", password=PASSWORD, first_name="Thị Lan", last_name="Nguyễn"
+        "ui.officer",
+        password=PASSWORD,
+        first_name="Lan",
+        last_name="Nguyễn Thị",
+        role="reception",
+        commune=commune,
     )
 
 
@@ -70,7 +79,9 @@ def test_officer_signs_in_after_a_typo(page, live_server, officer, screenshot):
     header = page.get_by_role("banner")
     expect(header).to_contain_text(officer.get_full_name())
     nav = page.get_by_role("navigation", name="Điều hướng chính")
-    expect(nav.get_by_role("link")).to_have_text(["Hộp việc", "Tiếp nhận hồ sơ", "Tra cứu"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Hộp việc", "Tiếp nhận hồ sơ", "Thủ tục của xã", "Tra cứu"]
+    )
     screenshot(page, "styleguide")
 
     header.get_by_role("button", name="Đăng xuất").click()
