@@ -80,6 +80,23 @@ class DocumentIn:
     copies: int = 0
 
 
+@dataclass(frozen=True)
+class Filing:
+    """What was handed in, whatever the channel: validated once, then written once."""
+
+    procedure: Procedure
+    receiving: Commune
+    competent: Commune
+    applicant: Applicant
+    channel: int = Channel.COUNTER
+    documents: tuple[DocumentIn, ...] = ()
+    return_method: str = ReturnMethod.COUNTER
+    postal_address: str = ""
+    summary: str = ""
+    sets_count: int = 1
+    center: ServiceCenter | None = None
+
+
 # --------------------------------------------------------------------------- intake
 
 
@@ -109,29 +126,22 @@ def receive_dossier(
             _("Hồ sơ trực tuyến được nộp qua cổng và tiếp nhận bằng thao tác riêng.")
         )
     _require_role(officer, {Role.RECEPTION})
-    receiving = officer.commune
-    competent = competent_commune or receiving
-    _check_intake(
-        officer, procedure, competent, receiving, applicant, return_method, postal_address
+    filing = Filing(
+        procedure=procedure,
+        receiving=officer.commune,
+        competent=competent_commune or officer.commune,
+        applicant=applicant,
+        channel=channel,
+        documents=tuple(documents),
+        return_method=return_method,
+        postal_address=postal_address,
+        summary=summary,
+        sets_count=sets_count,
+        center=center,
     )
-    center = center or _default_center(receiving)
+    _check_intake(filing)
     with transaction.atomic():
-        dossier = _create(
-            procedure=procedure,
-            receiving=receiving,
-            competent=competent,
-            center=center,
-            channel=channel,
-            state=State.RECEIVED,
-            applicant=applicant,
-            documents=documents,
-            return_method=return_method,
-            postal_address=postal_address,
-            summary=summary,
-            sets_count=sets_count,
-            at=at,
-            officer=officer,
-        )
+        dossier = _create(filing, State.RECEIVED, at, officer)
         _start_clock(dossier, at)
         dossier.save()
         dossier.refresh_from_db(fields=["due_at"])  # computed by the database
@@ -162,24 +172,20 @@ def submit_online(
     """An online dossier arrives (from the portal): it gets its code at once, and the clock starts
     only when an officer accepts it (Decree 118 Art. 17(2))."""
     at = at or timezone.now()
-    _check_intake(None, procedure, commune, commune, applicant, return_method, postal_address)
+    filing = Filing(
+        procedure=procedure,
+        receiving=commune,
+        competent=commune,
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        documents=tuple(documents),
+        return_method=return_method,
+        postal_address=postal_address,
+        summary=summary,
+    )
+    _check_intake(filing)
     with transaction.atomic():
-        dossier = _create(
-            procedure=procedure,
-            receiving=commune,
-            competent=commune,
-            center=_default_center(commune),
-            channel=Channel.ONLINE,
-            state=State.SUBMITTED_ONLINE,
-            applicant=applicant,
-            documents=documents,
-            return_method=return_method,
-            postal_address=postal_address,
-            summary=summary,
-            sets_count=1,
-            at=at,
-            officer=None,
-        )
+        dossier = _create(filing, State.SUBMITTED_ONLINE, at, None)
         _record(dossier, "submit_online", None, "", dossier.state, at=at)
     return dossier
 
@@ -198,24 +204,16 @@ def refuse_at_counter(
     at = at or timezone.now()
     _require_role(officer, {Role.RECEPTION})
     reason = _required_text(reason, _("lý do từ chối"))
-    _check_intake(officer, procedure, officer.commune, officer.commune, applicant, "counter", "")
+    filing = Filing(
+        procedure=procedure,
+        receiving=officer.commune,
+        competent=officer.commune,
+        applicant=applicant,
+        summary=summary,
+    )
+    _check_intake(filing)
     with transaction.atomic():
-        dossier = _create(
-            procedure=procedure,
-            receiving=officer.commune,
-            competent=officer.commune,
-            center=_default_center(officer.commune),
-            channel=Channel.COUNTER,
-            state=State.REFUSED_AT_RECEPTION,
-            applicant=applicant,
-            documents=(),
-            return_method=ReturnMethod.COUNTER,
-            postal_address="",
-            summary=summary,
-            sets_count=1,
-            at=at,
-            officer=officer,
-        )
+        dossier = _create(filing, State.REFUSED_AT_RECEPTION, at, officer)
         dossier.refusal_reasons = reason
         dossier.finished_at = at
         dossier.save()
@@ -223,7 +221,10 @@ def refuse_at_counter(
     return dossier
 
 
-def _check_intake(officer, procedure, competent, receiving, applicant, return_method, address):
+def _check_intake(filing: Filing) -> None:
+    """Every problem with what was handed in, at once (Decree 118 Art. 16(3): list everything
+    missing in one go); raises ValidationError keyed by field, before anything is written."""
+    applicant, procedure, competent = filing.applicant, filing.procedure, filing.competent
     errors: dict[str, list[str]] = {}
     try:
         if applicant.kind == ApplicantKind.ORGANISATION:
@@ -234,7 +235,7 @@ def _check_intake(officer, procedure, competent, receiving, applicant, return_me
         errors["applicant_id_number"] = exc.messages
     if not (applicant.name or "").strip():
         errors["applicant_name"] = [_("Nhập họ tên chủ hồ sơ.")]
-    if return_method == ReturnMethod.POST and not address.strip():
+    if filing.return_method == ReturnMethod.POST and not filing.postal_address.strip():
         errors["postal_address"] = [_("Nhận kết quả qua bưu chính cần địa chỉ nhận.")]
     if not procedure.is_active:
         errors["procedure"] = [_("Thủ tục này đã ngừng áp dụng.")]
@@ -243,7 +244,7 @@ def _check_intake(officer, procedure, competent, receiving, applicant, return_me
             _("%(commune)s chưa chuẩn hóa thủ tục %(code)s trong danh mục của xã.")
             % {"commune": competent.name, "code": procedure.code}
         ]
-    if competent.province_id != receiving.province_id:
+    if competent.province_id != filing.receiving.province_id:
         errors["competent_commune"] = [
             _("Chỉ tiếp nhận hồ sơ của các xã, phường trong cùng tỉnh (Nghị định 118, Điều 14).")
         ]
@@ -255,30 +256,15 @@ def _default_center(commune: Commune) -> ServiceCenter | None:
     return commune.centers.filter(is_active=True, parent__isnull=True).order_by("id").first()
 
 
-def _create(
-    *,
-    procedure,
-    receiving,
-    competent,
-    center,
-    channel,
-    state,
-    applicant,
-    documents,
-    return_method,
-    postal_address,
-    summary,
-    sets_count,
-    at,
-    officer,
-):
+def _create(filing: Filing, state: str, at: datetime, officer: User | None) -> Dossier:
+    applicant, procedure = filing.applicant, filing.procedure
     dossier = Dossier(
-        code=next_dossier_code(competent, at),
+        code=next_dossier_code(filing.competent, at),
         procedure=procedure,
-        receiving_commune=receiving,
-        competent_commune=competent,
-        center=center,
-        channel=channel,
+        receiving_commune=filing.receiving,
+        competent_commune=filing.competent,
+        center=filing.center or _default_center(filing.receiving),
+        channel=filing.channel,
         state=state,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name.strip(),
@@ -287,10 +273,10 @@ def _create(
         applicant_email=applicant.email,
         applicant_address=applicant.address,
         proxy_name=applicant.proxy_name,
-        summary=summary or procedure.name_vi,
-        sets_count=sets_count,
-        return_method=return_method,
-        postal_address=postal_address,
+        summary=filing.summary or procedure.name_vi,
+        sets_count=filing.sets_count,
+        return_method=filing.return_method,
+        postal_address=filing.postal_address,
         process=procedure_process(procedure),
         processing_amount=procedure.processing_amount,
         processing_unit=procedure.processing_unit,
@@ -306,9 +292,9 @@ def _create(
             originals=d.originals,
             copies=d.copies,
             # Papers received at the counter are scanned at intake (Decree 118 Art. 17(1)(c)).
-            digitized=channel != Channel.ONLINE,
+            digitized=filing.channel != Channel.ONLINE,
         )
-        for i, d in enumerate(documents, start=1)
+        for i, d in enumerate(filing.documents, start=1)
     )
     return dossier
 
