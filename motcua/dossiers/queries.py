@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Role, User
 from motcua.accounts.scoping import dossier_scope
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
-from motcua.dossiers.workflow import STATES, TRANSITIONS, State, Transition, states_needing
+from motcua.dossiers.workflow import (
+    STATES,
+    TRANSITIONS,
+    State,
+    Transition,
+    action_label,
+    states_needing,
+)
 from motcua.privacy import mask_digits, mask_name
 
 # A step or dossier with less than this much working time left is shown amber.
@@ -150,8 +157,6 @@ class PublicDossier:
 
 
 def public_dossier(code: str) -> PublicDossier:
-    from motcua.dossiers.workflow import action_label
-
     dossier = (
         Dossier.objects.select_related("procedure", "competent_commune")
         .filter(code=code.strip())
