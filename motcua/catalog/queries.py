@@ -35,8 +35,22 @@ def search_procedures(q: str, commune=None, limit: int = 50) -> QuerySet[Procedu
     English name), then the rest; within each group shorter names first (the plain "Đăng ký khai
     sinh" before "Đăng ký khai sinh lưu động"), then by code. An empty query lists everything.
     With ``commune``, only the procedures that commune handles (see ``commune_handles``).
+
+    People type the way they speak ("lam giay khai sinh": *make a birth paper*): when no procedure
+    has every word, procedures having at least half of the words are returned instead, most words
+    first.
     """
     tokens = query_tokens(q)
+    procedures = _searchable(commune)
+    strict = procedures
+    for token in tokens:
+        strict = strict.filter(search_text__contains=token)
+    if len(tokens) > 1 and not strict.exists():
+        return _loose_matches(procedures, tokens)[:limit]
+    return _ranked(strict, tokens)[:limit]
+
+
+def _searchable(commune) -> QuerySet[Procedure]:
     # Callers show the steps (kiosk, API): one extra query instead of one per procedure.
     procedures = (
         Procedure.objects.filter(is_active=True).select_related("field").prefetch_related("steps")
@@ -45,8 +59,10 @@ def search_procedures(q: str, commune=None, limit: int = 50) -> QuerySet[Procedu
         procedures = procedures.filter(
             commune_links__commune=commune, commune_links__is_active=True
         )
-    for token in tokens:
-        procedures = procedures.filter(search_text__contains=token)
+    return procedures
+
+
+def _ranked(procedures: QuerySet[Procedure], tokens: list[str]) -> QuerySet[Procedure]:
     phrase = " ".join(tokens)
     if phrase:
         procedures = procedures.annotate(
@@ -61,7 +77,23 @@ def search_procedures(q: str, commune=None, limit: int = 50) -> QuerySet[Procedu
         procedures = procedures.annotate(rank=Value(0, output_field=IntegerField()))
     return procedures.annotate(name_length=Length("search_name")).order_by(
         "rank", "name_length", "code"
-    )[:limit]
+    )
+
+
+def _loose_matches(procedures: QuerySet[Procedure], tokens: list[str]) -> QuerySet[Procedure]:
+    hits = sum(
+        (
+            Case(When(search_text__contains=t, then=Value(1)), default=Value(0))
+            for t in dict.fromkeys(tokens)
+        ),
+        start=Value(0),
+    )
+    needed = (len(set(tokens)) + 1) // 2
+    return (
+        procedures.annotate(hits=hits, name_length=Length("search_name"))
+        .filter(hits__gte=needed)
+        .order_by("-hits", "name_length", "code")
+    )
 
 
 def has_standardized_list(commune) -> bool:

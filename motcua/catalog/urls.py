@@ -6,4 +6,6 @@ app_name = "catalog"
 
 urlpatterns = [
     path("can-bo/thu-tuc/", views.commune_procedures, name="commune_procedures"),
+    path("thu-tuc/", views.public_search, name="search"),
+    path("thu-tuc/<str:code>/", views.public_procedure, name="procedure"),
 ]

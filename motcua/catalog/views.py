@@ -3,13 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from motcua.accounts.models import Role
-from motcua.catalog.models import Procedure
-from motcua.catalog.queries import has_standardized_list, procedures_for_commune
+from motcua.catalog.models import OnlineLevel, Procedure
+from motcua.catalog.queries import (
+    commune_handles,
+    has_standardized_list,
+    procedures_for_commune,
+    search_procedures,
+)
 from motcua.catalog.services import standardize_procedures
+from motcua.units.queries import communes_with_centers, where_to_go
 
 
 @login_required
@@ -49,3 +56,54 @@ def commune_procedures(request):
         },
         status=400 if error else 200,
     )
+
+
+def public_search(request):
+    """Residents find a procedure by typing the way they speak, accents optional."""
+    q = (request.GET.get("q") or "").strip()[:200]
+    results = list(search_procedures(q, limit=30)) if q else []
+    template = (
+        "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/search.html"
+    )
+    return render(request, template, {"q": q, "results": results})
+
+
+def public_procedure(request, code):
+    """What to bring, the fee, the time, online or not, and where to go (with opening hours)."""
+    procedure = get_object_or_404(
+        Procedure.objects.select_related("field"), code=code, is_active=True
+    )
+    communes = communes_with_centers()
+    chosen = None
+    commune_code = request.GET.get("xa", "")
+    if commune_code:
+        chosen = next((c for c in communes if c.code == commune_code), None)
+    places = where_to_go(chosen, procedure.field_id) if chosen else []
+    return render(
+        request,
+        "catalog/procedure.html",
+        {
+            "p": procedure,
+            "online": ONLINE_EXPLAINED[procedure.online_level],
+            "communes": communes,
+            "chosen": chosen,
+            "places": places,
+            "handles": commune_handles(chosen, procedure) if chosen else None,
+        },
+    )
+
+
+# Plain words for residents (the catalogue's labels are for officers).
+ONLINE_EXPLAINED = {
+    OnlineLevel.FULL: _lazy(
+        "Làm hoàn toàn trực tuyến: nộp hồ sơ, theo dõi và nhận kết quả mà không cần đến trung tâm."
+    ),
+    OnlineLevel.PARTIAL: _lazy(
+        "Nộp trực tuyến được, nhưng vẫn cần đến trung tâm một lần (xuất trình bản chính hoặc "
+        "nhận kết quả)."
+    ),
+    OnlineLevel.NONE: _lazy("Chỉ nộp trực tiếp tại trung tâm hoặc qua bưu chính."),
+    OnlineLevel.UNKNOWN: _lazy(
+        "Chưa có thông tin về nộp trực tuyến; hỏi bộ phận một cửa hoặc nộp trực tiếp."
+    ),
+}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.text import nfc, search_key
+from motcua.workdays import OfficeHours
 
 # The first day of the two-level local government (Decision 19/2025/QĐ-TTg).
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -319,6 +320,15 @@ class ServiceCenter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def office_hours_display(self) -> str:
+        """``08:00–12:00, 13:00–17:00`` for residents (the stored form is for machines)."""
+        try:
+            periods = OfficeHours.parse(self.office_hours).periods
+        except ValueError:
+            return self.office_hours
+        return ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in periods)
 
     @property
     def free_service_labels(self) -> list[str]:
