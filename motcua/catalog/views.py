@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import Role
 from motcua.catalog.models import OnlineLevel, Procedure
@@ -95,15 +95,15 @@ def public_procedure(request, code):
 
 # Plain words for residents (the catalogue's labels are for officers).
 ONLINE_EXPLAINED = {
-    OnlineLevel.FULL: _lazy(
+    OnlineLevel.FULL: gettext_lazy(
         "Làm hoàn toàn trực tuyến: nộp hồ sơ, theo dõi và nhận kết quả mà không cần đến trung tâm."
     ),
-    OnlineLevel.PARTIAL: _lazy(
+    OnlineLevel.PARTIAL: gettext_lazy(
         "Nộp trực tuyến được, nhưng vẫn cần đến trung tâm một lần (xuất trình bản chính hoặc "
         "nhận kết quả)."
     ),
-    OnlineLevel.NONE: _lazy("Chỉ nộp trực tiếp tại trung tâm hoặc qua bưu chính."),
-    OnlineLevel.UNKNOWN: _lazy(
+    OnlineLevel.NONE: gettext_lazy("Chỉ nộp trực tiếp tại trung tâm hoặc qua bưu chính."),
+    OnlineLevel.UNKNOWN: gettext_lazy(
         "Chưa có thông tin về nộp trực tuyến; hỏi bộ phận một cửa hoặc nộp trực tiếp."
     ),
 }
