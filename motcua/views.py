@@ -1,3 +1,5 @@
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from motcua.accounts.scoping import is_staff_officer
@@ -11,9 +13,7 @@ def home(request):
 
 
 def healthz(request):
-    from django.db import connection
-    from django.http import JsonResponse
-
+    """For load balancers: answers 200 when this process can reach the database."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

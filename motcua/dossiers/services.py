@@ -47,9 +47,8 @@ from motcua.dossiers.workflow import (
 from motcua.identity import validate_enterprise_code, validate_personal_id
 from motcua.units.calendars import calendar_for_center
 from motcua.units.models import Commune, ServiceCenter
-from motcua.workdays import VIETNAM_TZ, WorkCalendar, due_at, hours
+from motcua.workdays import HOURS_PER_WORKING_DAY, VIETNAM_TZ, WorkCalendar, due_at, hours
 
-HOURS_PER_WORKING_DAY = 8
 SUPPLEMENT_ANSWER_DAYS = 15  # Decree 118 Art. 19(5): closed if not completed within 15 days
 
 
@@ -487,7 +486,7 @@ def _send_interlink(d: Dossier, actor, at, agency="", task="", days=None, note="
     agency = _required_text(agency, _("cơ quan phối hợp"))
     task = _required_text(task, _("nội dung phối hợp"))
     amount = _positive_decimal(days, "days", _("số ngày làm việc"))
-    due = calendar_of(d).add_working_time(at, hours(amount * 8))
+    due = calendar_of(d).add_working_time(at, hours(amount * HOURS_PER_WORKING_DAY))
     Interlink.objects.create(dossier=d, agency=agency, task=task, sent_at=at, due_at=due)
     return task, {"agency": agency, "interlink_due_at": due.isoformat()}
 
