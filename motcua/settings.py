@@ -68,7 +68,14 @@ INSTALLED_APPS = [
     "motcua.units",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.docstore",
+    "motcua.residents",
+    "motcua.notify",
+    "motcua.feedback",
+    "motcua.dvcqg",
     "motcua.ui",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -167,3 +174,42 @@ LOGGING = {
 MOTCUA_DOSSIER_CODE_PATTERN = os.environ.get(
     "MOTCUA_DOSSIER_CODE_PATTERN", "{agency_id}-{yymmdd}-{seq:04d}"
 )
+
+# Uploaded files (dossier components, supplements). Never served as static files: residents and
+# officers download them through views that check who may see them.
+MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", STATE_DIR / "uploads"))
+MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Background work runs on the database-backed task queue (``motcua db_worker``); no broker needed.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MOTCUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Notification channels (motcua.notify): an adapter per channel, chosen by dotted path.
+MOTCUA_NOTIFY_ADAPTERS = {
+    "sms": os.environ.get("MOTCUA_NOTIFY_SMS", "motcua.notify.adapters.ConsoleAdapter"),
+    "email": os.environ.get("MOTCUA_NOTIFY_EMAIL", "motcua.notify.adapters.EmailAdapter"),
+    "zalo": os.environ.get("MOTCUA_NOTIFY_ZALO", "motcua.notify.adapters.ConsoleAdapter"),
+}
+EMAIL_BACKEND = os.environ.get(
+    "MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_FROM_EMAIL", "motcua@localhost")
+
+# National public-service portal (DVCQG) adapter: "fake" records what would be sent, in the
+# database, for the demo; "http" talks to the portal's adapter at MOTCUA_DVCQG_URL.
+MOTCUA_DVCQG_ADAPTER = os.environ.get("MOTCUA_DVCQG_ADAPTER", "fake")
+MOTCUA_DVCQG_URL = os.environ.get("MOTCUA_DVCQG_URL", "")
+MOTCUA_DVCQG_USERNAME = os.environ.get("MOTCUA_DVCQG_USERNAME", "")
+MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")
+
+# Residents' identity providers (motcua.residents.identity): "fake" is a stand-in for VNeID
+# single sign-on that the demo and the tests use.
+MOTCUA_IDENTITY_PROVIDERS = [
+    p for p in os.environ.get("MOTCUA_IDENTITY_PROVIDERS", "fake").split(",") if p.strip()
+]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("motcua.accounts.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.catalog.urls")),
+    path("", include("motcua.residents.urls")),
+    path("", include("motcua.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("ui/", include("motcua.ui.urls")),

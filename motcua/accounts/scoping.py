@@ -36,5 +36,16 @@ def can_act_on_commune(user: User, commune_id: int | None) -> bool:
     )
 
 
+def may_act_on_dossier(user: User, dossier) -> bool:
+    """Officers of the deciding commune act on its dossiers; the receiving commune's one-stop may
+    also act (it hands out results of dossiers it received for another commune). Services enforce
+    this; pages and the API use it to decide which actions to offer."""
+    if user.is_superuser:
+        return True
+    if can_act_on_commune(user, dossier.competent_commune_id):
+        return True
+    return user.role == Role.RECEPTION and can_act_on_commune(user, dossier.receiving_commune_id)
+
+
 def is_staff_officer(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or bool(user.role))

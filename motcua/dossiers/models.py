@@ -82,6 +82,15 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     proxy_name = models.CharField(_("người nộp thay (nếu ủy quyền)"), max_length=200, blank=True)
+    # The portal account that filed it online (None at the counter); "My dossiers" lists these.
+    resident = models.ForeignKey(
+        "residents.Resident",
+        verbose_name=_("tài khoản công dân"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+    )
     summary = models.CharField(_("nội dung yêu cầu"), max_length=500, blank=True)
     sets_count = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
     return_method = models.CharField(
@@ -209,6 +218,16 @@ class DossierDocument(models.Model):
     originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
     digitized = models.BooleanField(_("đã số hóa"), default=False)
+    # The e-document behind this component: uploaded or scanned for this dossier, or reused from
+    # the owner's document store (``reused``: the service index counts data-store reuse).
+    stored_document = models.ForeignKey(
+        "docstore.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossier_uses",
+    )
+    reused = models.BooleanField(_("dùng lại từ kho dữ liệu"), default=False)
 
     class Meta:
         ordering = ["position"]

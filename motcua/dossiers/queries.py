@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role, User
-from motcua.accounts.scoping import dossier_scope
+from motcua.accounts.scoping import dossier_scope, may_act_on_dossier
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.workflow import (
     STATES,
@@ -54,7 +54,7 @@ def inbox(user: User) -> QuerySet[Dossier]:
     role = user.role
     states = states_needing(role)
     qs = visible_dossiers(user)
-    if not states:
+    if watches_everything(user):
         open_states = [s for s, info in STATES.items() if not info.is_final]
         qs = qs.filter(state__in=open_states)
     elif role == Role.SPECIALIST:
@@ -109,13 +109,20 @@ def dossier_light(dossier: Dossier, now: datetime | None = None) -> Light:
 
 
 def next_actions(dossier: Dossier, user: User) -> list[Transition]:
-    if user.role == Role.PROVINCE_MONITOR:
+    """The buttons to show: the same state, role and scope rules ``services.perform`` enforces."""
+    if not may_act_on_dossier(user, dossier):
         return []
-    if user.is_superuser:
-        return [t for t in TRANSITIONS.values() if dossier.state in t.sources]
-    if user.commune_id not in (dossier.competent_commune_id, dossier.receiving_commune_id):
-        return []
-    return [t for t in TRANSITIONS.values() if dossier.state in t.sources and user.role in t.roles]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if dossier.state in t.sources and (user.is_superuser or user.role in t.roles)
+    ]
+
+
+def watches_everything(user: User) -> bool:
+    """Roles without workflow actions (monitor, commune admin, superuser) watch every open
+    dossier in their scope instead of having an inbox of their own."""
+    return not states_needing(user.role)
 
 
 def timeline(dossier: Dossier) -> QuerySet[DossierEvent]:

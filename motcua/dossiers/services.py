@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
-from motcua.accounts.scoping import can_act_on_commune
+from motcua.accounts.scoping import may_act_on_dossier
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import commune_handles
 from motcua.dossiers.models import (
@@ -36,6 +36,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
     Timeliness,
 )
+from motcua.dossiers.signals import dossier_event_recorded
 from motcua.dossiers.workflow import (
     STATES,
     SYSTEM,
@@ -356,7 +357,7 @@ def perform(
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         role = _actor_role(actor)
-        _check_scope(actor, locked, role)
+        _check_scope(actor, locked)
         if role not in transition.roles and not (actor is not None and actor.is_superuser):
             raise WorkflowError(
                 _("Vai trò của bạn không được thực hiện thao tác '%(action)s'.")
@@ -383,16 +384,9 @@ def perform(
     return locked
 
 
-def _check_scope(actor: User | None, dossier: Dossier, role: str) -> None:
-    """Officers of the deciding commune act on its dossiers; the receiving commune's one-stop may
-    also act (it hands out results of dossiers it received for another commune)."""
-    if actor is None or actor.is_superuser:
-        return
-    if can_act_on_commune(actor, dossier.competent_commune_id):
-        return
-    if role == Role.RECEPTION and can_act_on_commune(actor, dossier.receiving_commune_id):
-        return
-    raise WorkflowError(_("Hồ sơ này không thuộc đơn vị của bạn."), "scope")
+def _check_scope(actor: User | None, dossier: Dossier) -> None:
+    if actor is not None and not may_act_on_dossier(actor, dossier):
+        raise WorkflowError(_("Hồ sơ này không thuộc đơn vị của bạn."), "scope")
 
 
 def classify(finished_at: datetime, due: datetime) -> str:
@@ -450,12 +444,22 @@ def _request_supplement(d: Dossier, actor, at, items=(), reason="", note=""):
         due_before=d.due_at,
     )
     _finish_step(d, at, actor, note=_("Chờ bổ sung hồ sơ"))
-    d.supplement_count += 1
+    # Returning an online dossier for correction before acceptance is not a supplement after
+    # reception: the legal clock has not started, so it does not count against the dossier.
+    if d.state != State.SUBMITTED_ONLINE:
+        d.supplement_count += 1
     return reason, {"items": items}
 
 
 def _receive_supplement(d: Dossier, actor, at, note=""):
     request = d.supplements.get(answered_at__isnull=True)
+    if request.resume_state == State.SUBMITTED_ONLINE:
+        # A corrected online dossier goes back to the acceptance check; its clock starts only
+        # when an officer accepts it (Art. 17(2)).
+        request.answered_at = at
+        request.save(update_fields=["answered_at"])
+        d.state = State.SUBMITTED_ONLINE
+        return note, {}
     # The legal time restarts from zero on the complete re-submission (Art. 19(5)); an earlier
     # extension no longer applies to the new clock.
     d.extended_due_at = None
@@ -651,20 +655,17 @@ def _start_step(d: Dossier, role: str, at: datetime, handler, *, restart: bool =
     """Open the hand-over row for ``role``. A role visited again since the clock started (sent
     back by the leader) gets only what is left of its budget; after a supplement the whole
     process restarts, so it gets the full budget."""
+    calendar = calendar_of(d)
     budget = _budget_for(d, role)
     if not restart:
         earlier = d.steps.filter(role=role, started_at__gte=d.clock_started_at).exclude(
             finished_at=None
         )
         used = sum(
-            (
-                _hours(calendar_of(d).working_time_between(s.started_at, s.finished_at))
-                for s in earlier
-            ),
+            (_hours(calendar.working_time_between(s.started_at, s.finished_at)) for s in earlier),
             start=Decimal(0),
         )
         budget = max(Decimal(0), budget - used)
-    calendar = calendar_of(d)
     position = (d.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     DossierStep.objects.create(
         dossier=d,
@@ -699,7 +700,9 @@ def _finish_step(d: Dossier, at: datetime, actor, note: str = "") -> None:
 
 
 def _record(d, action, actor, from_state, to_state, *, at, note="", data=None) -> DossierEvent:
-    return DossierEvent.objects.create(
+    """Write the audit event and tell listeners (notifications, portal sync) in the same
+    transaction, so the change and what follows from it commit together."""
+    event = DossierEvent.objects.create(
         dossier=d,
         at=at,
         actor=actor,
@@ -710,6 +713,8 @@ def _record(d, action, actor, from_state, to_state, *, at, note="", data=None) -
         note=note or "",
         data=data or {},
     )
+    dossier_event_recorded.send(sender=DossierEvent, event=event)
+    return event
 
 
 def _actor_role(actor: User | None) -> str:

@@ -19,7 +19,7 @@ from motcua.catalog.queries import search_procedures
 from motcua.dossiers import queries, services
 from motcua.dossiers.forms import ActionForm, IntakeForm
 from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
-from motcua.dossiers.workflow import TRANSITIONS, states_needing
+from motcua.dossiers.workflow import TRANSITIONS
 
 
 def staff_required(view):
@@ -56,7 +56,7 @@ def inbox(request):
                 "step_light": queries.step_light(step, now),
             }
         )
-    watching = not states_needing(request.user.role)  # monitors, admins: every open dossier
+    watching = queries.watches_everything(request.user)
     return render(
         request, "dossiers/inbox.html", {"page": page, "rows": rows, "watching": watching}
     )

@@ -25,6 +25,7 @@ class State(models.TextChoices):
     AWAITING_SIGNATURE = "awaiting_signature", _("Chờ lãnh đạo phê duyệt")
     AWAITING_INTERLINK = "awaiting_interlink", _("Đang xử lý liên thông tại cơ quan khác")
     AWAITING_SUPPLEMENT = "awaiting_supplement", _("Chờ bổ sung hồ sơ")
+    SUPPLEMENT_SUBMITTED = "supplement_submitted", _("Đã bổ sung trực tuyến, chờ kiểm tra")
     RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
     REFUSED_AFTER_APPRAISAL = "refused_after_appraisal", _("Từ chối giải quyết, chờ trả")
     STOPPED = "stopped", _("Dừng xử lý (công dân rút hồ sơ)")
@@ -71,6 +72,7 @@ STATES: dict[str, StateInfo] = {
     State.AWAITING_SIGNATURE: StateInfo(NationalStatus.IN_PROCESS, "leader"),
     State.AWAITING_INTERLINK: StateInfo(NationalStatus.IN_PROCESS, "specialist"),
     State.AWAITING_SUPPLEMENT: StateInfo(NationalStatus.SUPPLEMENT_REQUESTED, ""),
+    State.SUPPLEMENT_SUBMITTED: StateInfo(NationalStatus.SUPPLEMENT_REQUESTED, ""),
     State.RESULT_READY: StateInfo(NationalStatus.FINISHED, "return", ends_processing=True),
     State.REFUSED_AFTER_APPRAISAL: StateInfo(
         NationalStatus.FINISHED, "return", ends_processing=True
@@ -93,6 +95,7 @@ BEFORE_DECISION = frozenset(
         State.AWAITING_SIGNATURE,
         State.AWAITING_INTERLINK,
         State.AWAITING_SUPPLEMENT,
+        State.SUPPLEMENT_SUBMITTED,
     }
 )
 # States in which the competent unit still works on the dossier and may ask for an extension.
@@ -159,14 +162,21 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(Action.FORWARD, {State.RECEIVED}, State.AT_SPECIALIST, {R}, "primary"),
         _t(Action.ASSIGN, {State.AT_SPECIALIST}, None, {L, S}, needs=["assignee"]),
+        # From an online dossier not yet accepted, this is "return for correction" (Art. 17(2)).
         _t(
             Action.REQUEST_SUPPLEMENT,
-            {State.RECEIVED, State.AT_SPECIALIST},
+            {State.SUBMITTED_ONLINE, State.RECEIVED, State.AT_SPECIALIST},
             State.AWAITING_SUPPLEMENT,
             {R, S},
             needs=["items", "reason"],
         ),
-        _t(Action.RECEIVE_SUPPLEMENT, {State.AWAITING_SUPPLEMENT}, None, {R}, "primary"),
+        _t(
+            Action.RECEIVE_SUPPLEMENT,
+            {State.AWAITING_SUPPLEMENT, State.SUPPLEMENT_SUBMITTED},
+            None,
+            {R},
+            "primary",
+        ),
         _t(
             Action.CLOSE_NO_SUPPLEMENT,
             {State.AWAITING_SUPPLEMENT},
@@ -250,4 +260,5 @@ EVENT_LABELS = {
     "receive": pgettext_lazy("event", "Tiếp nhận hồ sơ"),
     "submit_online": pgettext_lazy("event", "Nộp hồ sơ trực tuyến"),
     "refuse_at_counter": pgettext_lazy("event", "Từ chối tiếp nhận tại quầy"),
+    "answer_supplement_online": pgettext_lazy("event", "Công dân bổ sung hồ sơ trực tuyến"),
 }

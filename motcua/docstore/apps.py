@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DocstoreConfig(AppConfig):
+    name = "motcua.docstore"
+    verbose_name = "citizen document store"

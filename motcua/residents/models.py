@@ -1,0 +1,78 @@
+"""Residents' accounts on the portal: who signed in, how they proved it, and the one-time codes.
+
+A resident is not a staff ``User``: residents never see the officers' pages, and officers never
+sign in here. A resident proves a phone number with a one-time code sent by SMS, or an identity
+through an identity provider (VNeID-style single sign-on). Only a provider-verified ID number opens
+the resident's document store (``motcua.docstore``): a typed-in number proves nothing.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Resident(models.Model):
+    phone = models.CharField(_("số điện thoại"), max_length=15, unique=True, null=True, blank=True)
+    full_name = models.CharField(_("họ tên"), max_length=200, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    # Set only by an identity provider; unique among verified accounts.
+    verified_id_number = models.CharField(
+        _("số định danh đã xác thực"), max_length=12, unique=True, null=True, blank=True
+    )
+    verified_by = models.CharField(_("xác thực bởi"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("công dân")
+        verbose_name_plural = _("công dân")
+        constraints = [
+            models.CheckConstraint(
+                name="resident_has_phone_or_identity",
+                condition=models.Q(phone__isnull=False)
+                | models.Q(verified_id_number__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or f"#{self.pk}"
+
+
+class OneTimeCode(models.Model):
+    """A sign-in code sent by SMS. Only its hash is stored; it expires, allows few attempts and
+    is used at most once (``used_at`` is set by a conditional update)."""
+
+    phone = models.CharField(max_length=15, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"OTP #{self.pk}"
+
+
+class AssistedSubmission(models.Model):
+    """A dossier submitted on a resident's behalf by a volunteer or an officer, with the consent
+    the resident gave: who assisted, when, and the exact consent text that was shown."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="assistance"
+    )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assisted_submissions"
+    )
+    at = models.DateTimeField()
+    consent_text = models.TextField(_("nội dung đồng ý"))
+    consent_given_by = models.CharField(_("người đồng ý"), max_length=200)
+
+    class Meta:
+        verbose_name = _("nộp hồ sơ hộ")
+        verbose_name_plural = _("nộp hồ sơ hộ")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} assisted by {self.assisted_by_id}"
