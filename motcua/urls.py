@@ -17,3 +17,8 @@ urlpatterns = [
     path("ui/", include("motcua.ui.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "motcua.errors.bad_request"
+handler403 = "motcua.errors.forbidden"
+handler404 = "motcua.errors.not_found"
+handler500 = "motcua.errors.server_error"

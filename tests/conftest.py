@@ -70,3 +70,9 @@ def real_procedures(db):
 # runs (``python3 dev.py test``), and ``python3 dev.py test --browser`` installs and runs them.
 if importlib.util.find_spec("playwright") is None:
     collect_ignore = ["e2e"]
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo UBND xã")
     COMMUNE_ADMIN = "commune_admin", _("Quản trị xã")
     PROVINCE_MONITOR = "province_monitor", _("Giám sát cấp tỉnh")
+    # A member of the commune's community digital-transformation team: helps residents file
+    # online (assisted submission) and sees only the dossiers they filed.
+    VOLUNTEER = "volunteer", _("Tổ công nghệ số cộng đồng")
 
 
 class User(AbstractUser):

@@ -2,6 +2,7 @@
 
 - a superuser sees everything;
 - a province monitor sees every commune of their province (read only);
+- a community volunteer sees only the dossiers they filed for residents;
 - every other officer sees the dossiers their commune received or must decide.
 Out-of-scope objects answer 404, not 403, so their existence is not revealed.
 """
@@ -20,6 +21,8 @@ def dossier_scope(user: User) -> Q:
         return Q(competent_commune__province_id=user.province_id) | Q(
             receiving_commune__province_id=user.province_id
         )
+    if user.role == Role.VOLUNTEER:
+        return Q(assistance__assisted_by=user)
     if user.commune_id:
         return Q(competent_commune_id=user.commune_id) | Q(receiving_commune_id=user.commune_id)
     return Q(pk__in=[])
@@ -32,7 +35,7 @@ def can_act_on_commune(user: User, commune_id: int | None) -> bool:
     return (
         commune_id is not None
         and user.commune_id == commune_id
-        and user.role not in ("", Role.PROVINCE_MONITOR)
+        and user.role not in ("", Role.PROVINCE_MONITOR, Role.VOLUNTEER)
     )
 
 

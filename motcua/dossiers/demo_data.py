@@ -14,6 +14,7 @@ from motcua.accounts.models import Role, User
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
 from motcua.dossiers.models import Channel, Dossier, ReturnMethod
+from motcua.dossiers.signals import listeners_muted
 from motcua.dossiers.workflow import Action
 from motcua.units.calendars import calendar_for_center
 from motcua.units.models import Commune
@@ -398,21 +399,24 @@ class HistoryGenerator:
 
 
 def generate_history(*, days: int, per_day: int, seed: int = 2025, progress=None) -> int:
-    """Generate ``days`` calendar days of history up to now for every demo commune."""
+    """Generate ``days`` calendar days of history up to now for every demo commune.
+
+    Listeners are muted: the past is replayed without texting anyone or queueing portal pushes.
+    """
     now = timezone.now()
     today = timezone.localtime(now, VIETNAM_TZ).date()
-    start = today - timedelta(days=days)
     total = 0
-    for i, code in enumerate(DEMO_COMMUNES):
-        commune = Commune.objects.get(code=code)
-        generator = HistoryGenerator(commune, seed=seed + i, now=now, per_day=per_day)
-        d = start
-        while d <= today:
-            with transaction.atomic():
-                total += generator.day(d)
-            if progress is not None:
-                progress.advance(1)
-            d += timedelta(days=1)
+    with listeners_muted():
+        for i, code in enumerate(DEMO_COMMUNES):
+            commune = Commune.objects.get(code=code)
+            generator = HistoryGenerator(commune, seed=seed + i, now=now, per_day=per_day)
+            d = today - timedelta(days=days)
+            while d <= today:
+                with transaction.atomic():
+                    total += generator.day(d)
+                if progress is not None:
+                    progress.advance(1)
+                d += timedelta(days=1)
     return total
 
 

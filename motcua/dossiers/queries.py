@@ -19,6 +19,7 @@ from motcua.dossiers.workflow import (
     action_label,
     states_needing,
 )
+from motcua.errors import PublicNotFound
 from motcua.privacy import mask_digits, mask_name
 
 # A step or dossier with less than this much working time left is shown amber.
@@ -38,7 +39,7 @@ def dossier_for(user: User, code: str) -> Dossier:
         .first()
     )
     if dossier is None:
-        raise Http404(_("Không tìm thấy hồ sơ."))
+        raise PublicNotFound(_("Không tìm thấy hồ sơ."))
     return dossier
 
 
@@ -105,7 +106,54 @@ def dossier_light(dossier: Dossier, now: datetime | None = None) -> Light:
     if info.ends_processing or info.is_final:
         colour = {"early": "green", "on_time": "green", "late": "red"}.get(dossier.timeliness)
         return Light(colour or "grey", dossier.get_timeliness_display() or str(_("Đã kết thúc")))
-    return due_light(dossier.due_at, now, paused=not info.step_role)
+    # No step runs: the clock is paused (a supplement) or has not started (online, not accepted).
+    return due_light(dossier.due_at, now, paused=not info.step_role and dossier.due_at is not None)
+
+
+# Decree 118 Art. 17(2): staff are alerted within 2 hours of an online dossier's arrival and must
+# accept it or ask for corrections within 8 working hours of it.
+ONLINE_ALERT_WITHIN = timedelta(hours=2)
+ONLINE_ACCEPT_WITHIN_HOURS = 8
+
+
+@dataclass(frozen=True)
+class OnlineAcceptance:
+    arrived_at: datetime
+    alert_by: datetime
+    accept_by: datetime
+    light: Light
+
+
+def online_acceptance(dossier: Dossier, now: datetime | None = None) -> OnlineAcceptance | None:
+    """The acceptance deadlines of an online dossier waiting for the one-stop, counted from its
+    arrival or from the resident's last correction; None for any other dossier."""
+    if dossier.state != State.SUBMITTED_ONLINE:
+        return None
+    from motcua.dossiers.services import calendar_of  # services import queries' neighbours
+    from motcua.workdays import hours
+
+    now = now or timezone.now()
+    corrected = (
+        dossier.supplements.filter(answered_at__isnull=False)
+        .order_by("-answered_at")
+        .values_list("answered_at", flat=True)
+        .first()
+    )
+    arrived = max(filter(None, [dossier.submitted_at, corrected]))
+    accept_by = calendar_of(dossier).add_working_time(arrived, hours(ONLINE_ACCEPT_WITHIN_HOURS))
+    return OnlineAcceptance(
+        arrived_at=arrived,
+        alert_by=arrived + ONLINE_ALERT_WITHIN,
+        accept_by=accept_by,
+        light=due_light(accept_by, now),
+    )
+
+
+def assistance_of(dossier: Dossier):
+    """Who filed the dossier for the resident, with the consent shown (None if nobody did)."""
+    from motcua.residents.models import AssistedSubmission
+
+    return AssistedSubmission.objects.select_related("assisted_by").filter(dossier=dossier).first()
 
 
 def next_actions(dossier: Dossier, user: User) -> list[Transition]:
@@ -121,7 +169,8 @@ def next_actions(dossier: Dossier, user: User) -> list[Transition]:
 
 def watches_everything(user: User) -> bool:
     """Roles without workflow actions (monitor, commune admin, superuser) watch every open
-    dossier in their scope instead of having an inbox of their own."""
+    dossier in their scope instead of having an inbox of their own. A volunteer's scope is the
+    dossiers they filed for residents, so they too see those while open."""
     return not states_needing(user.role)
 
 

@@ -7,6 +7,27 @@ portal sync are committed together or not at all) and enqueue background work wi
 ``transaction.on_commit``. Receivers must not change the dossier.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.dispatch import Signal
 
 dossier_event_recorded = Signal()
+
+_muted: ContextVar[bool] = ContextVar("dossier_listeners_muted", default=False)
+
+
+@contextmanager
+def listeners_muted():
+    """Replay history without telling anyone: the demo generator records months of past events,
+    which must not text thousands of made-up phone numbers or queue portal pushes one by one."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def announce(event) -> None:
+    if not _muted.get():
+        dossier_event_recorded.send(sender=type(event), event=event)

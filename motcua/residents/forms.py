@@ -1,0 +1,164 @@
+"""Forms of the residents' portal. They parse and check input; services decide and write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import ReturnMethod
+from motcua.identity import validate_personal_id
+from motcua.residents.phones import normalize_phone
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Số điện thoại di động"),
+        max_length=20,
+        help_text=_("Chúng tôi gửi mã đăng nhập 6 chữ số qua tin nhắn SMS."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã đăng nhập"),
+        max_length=8,
+        help_text=_("6 chữ số trong tin nhắn vừa gửi. Mã có hiệu lực 5 phút."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class FakeVneidForm(forms.Form):
+    """The demo stand-in's page: a real provider would show its own."""
+
+    id_number = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+
+    def clean_id_number(self):
+        return validate_personal_id(self.cleaned_data["id_number"])
+
+
+class OnlineSubmissionForm(forms.Form):
+    applicant_name = forms.CharField(label=_("Họ và tên người yêu cầu"), max_length=200)
+    applicant_id_number = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=20,
+        help_text=_("12 chữ số trên thẻ căn cước."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại nhận thông báo"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ thường trú"), max_length=300)
+    summary = forms.CharField(
+        label=_("Nội dung yêu cầu"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: đăng ký khai sinh cho con là Nguyễn Văn An, sinh ngày 01/9/2026."),
+    )
+    return_method = forms.ChoiceField(
+        label=_("Nhận kết quả"),
+        choices=ReturnMethod.choices,
+        initial=ReturnMethod.ONLINE,
+        widget=forms.RadioSelect,
+    )
+    postal_address = forms.CharField(
+        label=_("Địa chỉ nhận kết quả qua bưu chính"),
+        max_length=300,
+        required=False,
+        help_text=_("Chỉ cần khi chọn nhận qua bưu chính. Phí chuyển phát do bưu điện thu."),
+    )
+    declaration = forms.BooleanField(
+        label=_("Tôi cam đoan thông tin đã khai và giấy tờ tải lên là đúng sự thật."),
+        error_messages={"required": _("Đánh dấu ô cam đoan để nộp hồ sơ.")},
+    )
+
+    def __init__(self, *args, procedure, stored_documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.document_names = list(procedure.documents) or [_("Giấy tờ kèm theo")]
+        choices = [("", _("Không dùng, tôi tải tệp lên"))] + [
+            (str(d.uuid), f"{d.name} ({d.get_source_display()})") for d in stored_documents
+        ]
+        self.document_rows = []
+        for i, name in enumerate(self.document_names):
+            upload = forms.FileField(label=name, required=False)
+            self.fields[f"file_{i}"] = upload
+            row = {"name": name, "file": f"file_{i}", "reuse": None}
+            if stored_documents:
+                self.fields[f"reuse_{i}"] = forms.ChoiceField(
+                    label=_("Dùng giấy tờ đã có trong kho dữ liệu"), choices=choices, required=False
+                )
+                row["reuse"] = f"reuse_{i}"
+            self.document_rows.append(row)
+
+    def clean_applicant_id_number(self):
+        return validate_personal_id(self.cleaned_data["applicant_id_number"])
+
+    def clean_applicant_phone(self):
+        return normalize_phone(self.cleaned_data["applicant_phone"])
+
+    def clean(self):
+        data = super().clean()
+        chosen = [
+            i
+            for i in range(len(self.document_names))
+            if data.get(f"file_{i}") or data.get(f"reuse_{i}")
+        ]
+        if not chosen and not self.errors:
+            raise ValidationError(
+                _("Tải lên ít nhất một giấy tờ (ảnh chụp rõ nét hoặc tệp PDF) để nộp trực tuyến.")
+            )
+        return data
+
+    def bound_rows(self):
+        return [
+            {
+                "name": row["name"],
+                "file": self[row["file"]],
+                "reuse": self[row["reuse"]] if row["reuse"] else None,
+            }
+            for row in self.document_rows
+        ]
+
+
+class AssistedSubmissionForm(OnlineSubmissionForm):
+    consent_given_by = forms.CharField(
+        label=_("Họ tên người dân đã đồng ý"),
+        max_length=200,
+        help_text=_("Đọc to nội dung đồng ý ở trên cho người dân nghe trước khi đánh dấu."),
+    )
+    consent = forms.BooleanField(
+        label=_("Người dân đã nghe và đồng ý cho tôi nộp hồ sơ thay."),
+        error_messages={"required": _("Cần có sự đồng ý của người dân trước khi nộp hộ.")},
+    )
+
+
+class SupplementAnswerForm(forms.Form):
+    note = forms.CharField(
+        label=_("Nội dung bổ sung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    file_1 = forms.FileField(label=_("Giấy tờ bổ sung"), required=False)
+    file_2 = forms.FileField(label=_("Giấy tờ bổ sung khác"), required=False)
+    file_3 = forms.FileField(label=_("Giấy tờ bổ sung khác"), required=False)
+
+    def files_chosen(self):
+        return [
+            self.cleaned_data[f] for f in ("file_1", "file_2", "file_3") if self.cleaned_data[f]
+        ]

@@ -1,0 +1,545 @@
+"""The residents' portal: sign in, file online, follow one's dossiers, answer a supplement
+request, see one's stored documents; and assisted filing for volunteers and officers.
+
+Views are thin: forms parse, ``services`` (here and in dossiers/docstore) decide and write.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.models import Role
+from motcua.catalog.models import OnlineLevel, Procedure
+from motcua.catalog.queries import commune_handles
+from motcua.docstore import queries as docstore_queries
+from motcua.docstore.models import Source
+from motcua.docstore.services import store_upload
+from motcua.docstore.uploads import check_upload
+from motcua.dossiers import queries as dossier_queries
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import State
+from motcua.errors import PublicNotFound
+from motcua.privacy import mask_digits
+from motcua.residents import identity, queries, services, sessions
+from motcua.residents.forms import (
+    AssistedSubmissionForm,
+    CodeForm,
+    FakeVneidForm,
+    OnlineSubmissionForm,
+    PhoneForm,
+    SupplementAnswerForm,
+)
+from motcua.residents.sessions import current_resident, resident_required
+from motcua.text import fold
+from motcua.units.models import Commune, Province
+from motcua.units.queries import communes_with_centers
+
+log = logging.getLogger(__name__)
+
+PHONE_SESSION_KEY = "residents_sign_in_phone"
+
+
+# --------------------------------------------------------------------------- sign-in
+
+
+def sign_in(request):
+    """Step 1: the phone number (or an identity provider). Step 2 is ``sign_in_code``."""
+    next_url = sessions.safe_next(request, reverse("residents:my_dossiers"))
+    form = PhoneForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_code(form.cleaned_data["phone"])
+        except services.SignInError as exc:
+            error = exc.message
+        else:
+            request.session[PHONE_SESSION_KEY] = form.cleaned_data["phone"]
+            return redirect(f"{reverse('residents:sign_in_code')}?next={_quote(next_url)}")
+    return render(
+        request,
+        "residents/sign_in.html",
+        {
+            "form": form,
+            "error": error,
+            "next": next_url,
+            "providers": identity.enabled_providers(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def sign_in_code(request):
+    phone = request.session.get(PHONE_SESSION_KEY)
+    if not phone:
+        return redirect("residents:sign_in")
+    next_url = sessions.safe_next(request, reverse("residents:my_dossiers"))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.verify_code(phone, form.cleaned_data["code"])
+        except services.SignInError as exc:
+            form.add_error("code", exc.message)
+        else:
+            request.session.pop(PHONE_SESSION_KEY, None)
+            sessions.sign_in(request, resident)
+            return redirect(next_url)
+    return render(
+        request,
+        "residents/sign_in_code.html",
+        {"form": form, "masked_phone": mask_digits(phone), "next": next_url},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def sso_start(request, key):
+    provider = identity.provider(key)
+    if provider is None:
+        raise Http404(_("Không có phương thức đăng nhập này."))
+    state = identity.new_state()
+    request.session[identity.STATE_SESSION_KEY] = {
+        "state": state,
+        "next": sessions.safe_next(request, reverse("residents:my_dossiers")),
+    }
+    return redirect(provider.start_url(request, state))
+
+
+def sso_callback(request, key):
+    provider = identity.provider(key)
+    pending = request.session.pop(identity.STATE_SESSION_KEY, None)
+    if provider is None or not pending:
+        return _sign_in_failed(request, _("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."))
+    try:
+        verified = provider.complete(request, pending["state"])
+        resident = services.sign_in_verified(verified)
+    except identity.IdentityError as exc:
+        return _sign_in_failed(request, str(exc))
+    except ValidationError as exc:
+        return _sign_in_failed(request, " ".join(exc.messages))
+    sessions.sign_in(request, resident)
+    return redirect(pending["next"])
+
+
+def _sign_in_failed(request, message):
+    form = PhoneForm()
+    context = {"form": form, "error": message, "providers": identity.enabled_providers()}
+    return render(request, "residents/sign_in.html", context, status=400)
+
+
+def fake_vneid(request):
+    """The demo's stand-in for the VNeID consent page."""
+    provider = identity.provider("fake")
+    state = request.GET.get("state", "")
+    if not isinstance(provider, identity.FakeProvider) or not state:
+        raise Http404(_("Không có phương thức đăng nhập này."))
+    form = FakeVneidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assertion = provider.assertion(
+            id_number=form.cleaned_data["id_number"],
+            full_name=form.cleaned_data["full_name"],
+            phone=form.cleaned_data["phone"],
+            state=state,
+        )
+        url = reverse("residents:sso_callback", args=["fake"])
+        return redirect(f"{url}?assertion={_quote(assertion)}")
+    return render(request, "residents/fake_vneid.html", {"form": form})
+
+
+@require_POST
+def sign_out(request):
+    sessions.sign_out(request)
+    messages.success(request, _("Bạn đã đăng xuất."))
+    return redirect("home")
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+# --------------------------------------------------------------------------- filing online
+
+
+def _procedure_for_online(code: str) -> Procedure:
+    return get_object_or_404(Procedure.objects.select_related("field"), code=code, is_active=True)
+
+
+def _chosen_commune(request) -> Commune | None:
+    code = request.POST.get("xa") or request.GET.get("xa")
+    if not code:
+        return None
+    return next((c for c in communes_with_centers() if c.code == code), None)
+
+
+def _commune_picker(request, procedure, template_args=None):
+    """Where to file: the province first, then its communes (a short list, a light page)."""
+    provinces = Province.objects.filter(communes__centers__isnull=False).distinct()
+    province = provinces.filter(code=request.GET.get("tinh", "")).first()
+    communes = [c for c in communes_with_centers() if province and c.province_id == province.pk]
+    return render(
+        request,
+        "residents/pick_commune.html",
+        {
+            "procedure": procedure,
+            "provinces": provinces.order_by("name"),
+            "province": province,
+            "communes": communes,
+            **(template_args or {}),
+        },
+    )
+
+
+def _online_refusal(procedure, commune) -> str:
+    if procedure.online_level == OnlineLevel.NONE:
+        return _("Thủ tục này chỉ nộp trực tiếp tại trung tâm hoặc qua bưu chính.")
+    if commune is not None and not commune_handles(commune, procedure):
+        return _("%(commune)s không giải quyết thủ tục này.") % {"commune": commune.name}
+    return ""
+
+
+@resident_required
+def submit(request, code):
+    procedure = _procedure_for_online(code)
+    commune = _chosen_commune(request)
+    if commune is None:
+        return _commune_picker(request, procedure)
+    resident = current_resident(request)
+    return _filing_page(request, procedure, commune, resident=resident, helper=None)
+
+
+def _filing_page(request, procedure, commune, *, resident, helper):
+    refusal = _online_refusal(procedure, commune)
+    if refusal:
+        return render(
+            request,
+            "residents/cannot_file.html",
+            {"procedure": procedure, "commune": commune, "message": refusal},
+            status=409,
+        )
+    # Stored documents are offered only to a resident whose ID an identity provider verified.
+    owner = resident.verified_id_number if resident is not None else ""
+    stored = list(docstore_queries.valid_documents(owner)) if owner else []
+    form_class = AssistedSubmissionForm if helper is not None else OnlineSubmissionForm
+    form = form_class(
+        request.POST or None,
+        request.FILES or None,
+        procedure=procedure,
+        stored_documents=stored,
+        initial=_initial_applicant(resident),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = _file(
+                form, procedure, commune, resident=resident, helper=helper, stored=stored
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            target = "residents:assisted_done" if helper else "residents:submitted"
+            return redirect(target, code=dossier.code)
+    return render(
+        request,
+        "residents/submit.html",
+        {
+            "procedure": procedure,
+            "commune": commune,
+            "form": form,
+            "rows": form.bound_rows(),
+            "assisted": helper is not None,
+            "consent_text": services.CONSENT_TEXT_VI,
+            "max_mb": _max_mb(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _initial_applicant(resident) -> dict:
+    if resident is None:
+        return {}
+    return {
+        "applicant_name": resident.full_name,
+        "applicant_id_number": resident.verified_id_number or "",
+        "applicant_phone": resident.phone or "",
+        "applicant_email": resident.email,
+    }
+
+
+def _max_mb() -> int:
+    from django.conf import settings
+
+    return settings.MOTCUA_UPLOAD_MAX_BYTES // (1024 * 1024)
+
+
+def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:
+    data = form.cleaned_data
+    owner = data["applicant_id_number"]
+    by_uuid = {str(d.uuid): d for d in stored}
+    with transaction.atomic():
+        documents = []
+        for i, name in enumerate(form.document_names):
+            reuse = data.get(f"reuse_{i}")
+            if reuse:
+                documents.append(
+                    dossier_services.DocumentIn(
+                        name=name, stored_document=by_uuid[reuse], reused=True
+                    )
+                )
+            elif data.get(f"file_{i}"):
+                documents.append(_stored_upload(data[f"file_{i}"], f"file_{i}", name, owner))
+        filing = {
+            "procedure": procedure,
+            "commune": commune,
+            "applicant": dossier_services.Applicant(
+                name=data["applicant_name"],
+                id_number=owner,
+                phone=data["applicant_phone"],
+                email=data.get("applicant_email", ""),
+                address=data["applicant_address"],
+            ),
+            "documents": documents,
+            "return_method": data["return_method"],
+            "postal_address": data.get("postal_address", ""),
+            "summary": data.get("summary", ""),
+        }
+        if helper is not None:
+            consent = services.AssistedConsent(given_by=data["consent_given_by"])
+            return services.submit_assisted(helper=helper, consent=consent, **filing)
+        return dossier_services.submit_online(resident=resident, **filing)
+
+
+def _stored_upload(upload, field: str, name: str, owner: str) -> dossier_services.DocumentIn:
+    try:
+        checked = check_upload(upload)
+        document = store_upload(
+            owner_id_number=owner,
+            checked=checked,
+            type_code=document_type_code(name),
+            name=name,
+            source=Source.UPLOADED,
+        )
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    return dossier_services.DocumentIn(name=name, stored_document=document)
+
+
+def document_type_code(name: str) -> str:
+    """A stable type code for a document known only by its name: its folded words, so the same
+    paper asked for by two procedures gets the same code and can be reused."""
+    return "-".join(fold(str(name)).split())[:40] or "giay-to"
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@resident_required
+def submitted(request, code):
+    dossier = queries.my_dossier(current_resident(request), code)
+    return render(request, "residents/submitted.html", {"dossier": dossier})
+
+
+# --------------------------------------------------------------------------- my dossiers
+
+
+@resident_required
+def my_dossiers(request):
+    resident = current_resident(request)
+    rows = [_row(d) for d in queries.my_dossiers(resident)[:100]]
+    return render(request, "residents/my_dossiers.html", {"rows": rows})
+
+
+def _row(dossier: Dossier) -> dict:
+    return {
+        "dossier": dossier,
+        "asks": _what_is_asked(dossier),
+        "light": dossier_queries.dossier_light(dossier),
+    }
+
+
+def _what_is_asked(dossier: Dossier) -> str:
+    if dossier.state == State.AWAITING_SUPPLEMENT:
+        return _("Cần bổ sung giấy tờ")
+    if dossier.state in (State.RESULT_READY, State.REFUSED_AFTER_APPRAISAL):
+        fee = dossier.procedure.fee_vnd
+        if dossier.return_method == "counter" and fee:
+            return _("Đến nhận kết quả, nộp lệ phí %(fee)s đồng") % {
+                "fee": f"{fee:,}".replace(",", ".")
+            }
+        return _("Kết quả đã sẵn sàng")
+    return ""
+
+
+@resident_required
+def my_dossier(request, code):
+    resident = current_resident(request)
+    dossier = queries.my_dossier(resident, code)
+    form = SupplementAnswerForm()
+    return _dossier_page(request, dossier, form)
+
+
+def _dossier_page(request, dossier, form, status=200):
+    from motcua.feedback.links import rating_url
+
+    open_request = dossier.supplements.filter(answered_at__isnull=True).first()
+    returned = dossier.national_status == 10
+    return render(
+        request,
+        "residents/my_dossier.html",
+        {
+            "dossier": dossier,
+            "asks": _what_is_asked(dossier),
+            "light": dossier_queries.dossier_light(dossier),
+            "supplement": open_request,
+            "can_answer": dossier.state == State.AWAITING_SUPPLEMENT,
+            "form": form,
+            "documents": dossier.documents.select_related("stored_document"),
+            "timeline": dossier_queries.public_dossier(dossier.code).events,
+            "rating_url": rating_url(dossier, channel="portal") if returned else "",
+            "rated": returned and hasattr(dossier, "rating"),
+            "max_mb": _max_mb(),
+        },
+        status=status,
+    )
+
+
+@resident_required
+@require_POST
+def answer_supplement(request, code):
+    resident = current_resident(request)
+    dossier = queries.my_dossier(resident, code)
+    form = SupplementAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                documents = [
+                    _stored_upload(f, name, _("Giấy tờ bổ sung"), dossier.applicant_id_number)
+                    for name, f in (
+                        (n, form.cleaned_data[n]) for n in ("file_1", "file_2", "file_3")
+                    )
+                    if f
+                ]
+                dossier_services.answer_supplement_online(
+                    dossier, resident=resident, note=form.cleaned_data["note"], documents=documents
+                )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except dossier_services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Đã gửi giấy tờ bổ sung. Bộ phận một cửa sẽ kiểm tra và báo cho bạn."),
+            )
+            return redirect("residents:my_dossier", code=dossier.code)
+    return _dossier_page(request, dossier, form, status=400)
+
+
+@resident_required
+def document_file(request, code, uuid):
+    """A component file of one's own dossier, as a download (never rendered inline)."""
+    dossier = queries.my_dossier(current_resident(request), code)
+    component = (
+        dossier.documents.select_related("stored_document")
+        .filter(stored_document__uuid=uuid)
+        .exclude(stored_document__file="")
+        .first()
+    )
+    if component is None:
+        raise PublicNotFound(_("Không tìm thấy tệp trong hồ sơ của bạn."))
+    return _download(component.stored_document)
+
+
+def _download(document):
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document_type_code(document.name)}{document.extension}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@resident_required
+def my_documents(request):
+    resident = current_resident(request)
+    documents = (
+        docstore_queries.documents_of(resident.verified_id_number)
+        if resident.verified_id_number
+        else []
+    )
+    return render(
+        request,
+        "residents/my_documents.html",
+        {
+            "documents": documents,
+            "verified": bool(resident.verified_id_number),
+            "today": timezone.localdate(),
+            "providers": identity.enabled_providers(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- assisted filing
+
+
+ASSISTING_ROLES = {Role.VOLUNTEER, Role.RECEPTION}
+
+
+def _require_helper(request):
+    user = request.user
+    if user.role not in ASSISTING_ROLES or user.commune_id is None:
+        raise PermissionDenied(
+            _("Chỉ thành viên tổ công nghệ số cộng đồng và cán bộ một cửa được nộp hồ sơ hộ.")
+        )
+
+
+@login_required
+def assisted_submit(request, code):
+    _require_helper(request)
+    procedure = _procedure_for_online(code)
+    commune = _chosen_commune(request)
+    if commune is None:
+        commune = request.user.commune
+    return _filing_page(request, procedure, commune, resident=None, helper=request.user)
+
+
+@login_required
+def assisted_done(request, code):
+    _require_helper(request)
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("procedure"), code=code, assistance__assisted_by=request.user
+    )
+    return render(request, "residents/submitted.html", {"dossier": dossier, "assisted": True})
+
+
+@login_required
+def assisted_start(request):
+    """The volunteer's page: find the procedure, then file for the resident beside them."""
+    _require_helper(request)
+    from motcua.catalog.queries import search_procedures
+
+    q = (request.GET.get("q") or "").strip()[:200]
+    results = list(search_procedures(q, commune=request.user.commune, limit=20)) if q else []
+    recent = (
+        Dossier.objects.filter(assistance__assisted_by=request.user)
+        .select_related("procedure")
+        .order_by("-submitted_at")[:20]
+    )
+    return render(
+        request, "residents/assisted_start.html", {"q": q, "results": results, "recent": recent}
+    )

@@ -1,0 +1,257 @@
+"""Filing online, following one's dossiers, answering a supplement request, assisted filing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from motcua.accounts.models import Role, User
+from motcua.docstore.models import StoredDocument
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Action, State
+from motcua.residents.models import AssistedSubmission, Resident
+from tests.residents.conftest import pdf, signed_in
+from tests.world import GOOD_ID, PASSWORD, vn
+
+pytestmark = pytest.mark.django_db
+
+
+def filing_data(world, **overrides):
+    data = {
+        "xa": world.a.code,
+        "applicant_name": "Trần Thị Bích Ngọc",
+        "applicant_id_number": GOOD_ID,
+        "applicant_phone": "0912345678",
+        "applicant_address": "Số 5 Hàng Bạc, Hoàn Kiếm",
+        "return_method": "online",
+        "declaration": "on",
+        "file_0": pdf(),
+    }
+    data.update(overrides)
+    return data
+
+
+def submit_url(world):
+    return reverse("residents:submit", args=[world.procedure.code])
+
+
+def test_filing_needs_a_signed_in_resident(client, world):
+    response = client.get(submit_url(world) + f"?xa={world.a.code}")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("residents:sign_in"))
+
+
+def test_without_a_commune_the_resident_picks_one(resident_client, world):
+    response = resident_client.get(submit_url(world), {"tinh": world.hanoi.code})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert world.a.name in body and world.h.name not in body
+
+
+def test_file_online_with_an_upload(resident_client, resident, world):
+    response = resident_client.post(submit_url(world), filing_data(world))
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("residents:submitted", args=[dossier.code])
+    assert dossier.state == State.SUBMITTED_ONLINE and dossier.resident == resident
+    component = dossier.documents.get()
+    assert component.stored_document.owner_id_number == GOOD_ID
+    assert component.stored_document.content_type == "application/pdf"
+    assert component.digitized and not component.reused
+    page = resident_client.get(response["Location"])
+    assert dossier.code in page.content.decode()
+
+
+def test_an_upload_that_lies_about_its_type_is_refused(resident_client, world):
+    fake = SimpleUploadedFile(
+        "giay-to.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    response = resident_client.post(submit_url(world), filing_data(world, file_0=fake))
+    assert response.status_code == 400
+    assert "giay-to.pdf" in response.content.decode()
+    assert not Dossier.objects.exists() and not StoredDocument.objects.exists()
+
+
+def test_an_oversize_upload_is_refused(resident_client, world, settings):
+    settings.MOTCUA_UPLOAD_MAX_BYTES = 50
+    response = resident_client.post(submit_url(world), filing_data(world))
+    assert response.status_code == 400
+    assert "MB" in response.content.decode() or "lớn" in response.content.decode()
+    assert not Dossier.objects.exists() and not StoredDocument.objects.exists()
+
+
+def test_a_wrong_id_number_is_named(resident_client, world):
+    response = resident_client.post(
+        submit_url(world), filing_data(world, applicant_id_number="12345")
+    )
+    assert response.status_code == 400
+    assert "12 chữ số" in response.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_filing_without_any_document_is_refused(resident_client, world):
+    data = filing_data(world)
+    del data["file_0"]
+    response = resident_client.post(submit_url(world), data)
+    assert response.status_code == 400
+    assert "ít nhất một giấy tờ" in response.content.decode()
+
+
+def test_a_procedure_without_online_filing_is_refused(resident_client, world):
+    world.procedure.online_level = "none"
+    world.procedure.save()
+    response = resident_client.post(submit_url(world), filing_data(world))
+    assert response.status_code == 409
+    assert not Dossier.objects.exists()
+
+
+def file_online(world, resident, at=None):
+    return services.submit_online(
+        procedure=world.procedure,
+        commune=world.a,
+        applicant=services.Applicant(
+            name="Trần Thị Bích Ngọc", id_number=GOOD_ID, phone="0912345678"
+        ),
+        resident=resident,
+        at=at or vn(2025, 7, 7, 9),
+    )
+
+
+def test_my_dossiers_lists_mine_only(resident_client, resident, world):
+    mine = file_online(world, resident)
+    other = Resident.objects.create(phone="0977000111")
+    theirs = file_online(world, other)
+    body = resident_client.get(reverse("residents:my_dossiers")).content.decode()
+    assert mine.code in body and theirs.code not in body
+
+
+def test_another_residents_dossier_is_refused_and_unchanged(resident_client, world):
+    other = Resident.objects.create(phone="0977000111")
+    theirs = file_online(world, other)
+    services.perform(theirs, Action.ACCEPT_ONLINE, actor=world.reception, at=vn(2025, 7, 7, 10))
+    services.perform(
+        theirs,
+        Action.REQUEST_SUPPLEMENT,
+        actor=world.reception,
+        at=vn(2025, 7, 7, 11),
+        items=["Bản sao giấy khai sinh"],
+        reason="Thiếu giấy tờ",
+    )
+    page = resident_client.get(reverse("residents:my_dossier", args=[theirs.code]))
+    assert page.status_code == 404
+    assert "không tìm thấy" in page.content.decode().lower()
+    answer = resident_client.post(
+        reverse("residents:answer_supplement", args=[theirs.code]), {"note": "x", "file_1": pdf()}
+    )
+    assert answer.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == State.AWAITING_SUPPLEMENT and theirs.documents.count() == 0
+
+
+def test_a_verified_resident_sees_dossiers_filed_for_their_id_anywhere(
+    client, verified_resident, world
+):
+    at_counter = world.receive()
+    body = signed_in(client, verified_resident).get(reverse("residents:my_dossiers"))
+    assert at_counter.code in body.content.decode()
+
+
+def test_answer_a_supplement_request_online(resident_client, resident, world):
+    dossier = file_online(world, resident)
+    services.perform(dossier, Action.ACCEPT_ONLINE, actor=world.reception, at=vn(2025, 7, 7, 10))
+    services.perform(
+        dossier,
+        Action.REQUEST_SUPPLEMENT,
+        actor=world.reception,
+        at=vn(2025, 7, 7, 11),
+        items=["Bản sao giấy khai sinh"],
+        reason="Thiếu bản sao giấy khai sinh",
+    )
+    page = resident_client.get(reverse("residents:my_dossier", args=[dossier.code]))
+    assert "Bản sao giấy khai sinh" in page.content.decode()
+    response = resident_client.post(
+        reverse("residents:answer_supplement", args=[dossier.code]),
+        {"note": "Gửi bản sao", "file_1": pdf("khai-sinh.pdf")},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == State.SUPPLEMENT_SUBMITTED
+    assert dossier.documents.filter(name="Giấy tờ bổ sung").exists()
+    # The one-stop checks it; the clock restarts then (Art. 19(5)).
+    services.perform(
+        dossier, Action.RECEIVE_SUPPLEMENT, actor=world.reception, at=vn(2025, 7, 8, 9)
+    )
+    dossier.refresh_from_db()
+    assert dossier.state == State.RECEIVED
+    assert dossier.clock_started_at == vn(2025, 7, 8, 9)
+
+
+def test_answering_when_nothing_is_asked_is_refused(resident_client, resident, world):
+    dossier = file_online(world, resident)
+    response = resident_client.post(
+        reverse("residents:answer_supplement", args=[dossier.code]), {"note": "x", "file_1": pdf()}
+    )
+    assert response.status_code == 400
+    assert "không ở trạng thái chờ bổ sung" in response.content.decode()
+    assert dossier.documents.count() == 0
+
+
+def test_an_online_dossier_returned_for_correction_goes_back_to_acceptance(resident, world):
+    dossier = file_online(world, resident)
+    services.perform(
+        dossier,
+        Action.REQUEST_SUPPLEMENT,
+        actor=world.reception,
+        at=vn(2025, 7, 7, 10),
+        items=["Ảnh chụp rõ hơn"],
+        reason="Ảnh mờ",
+    )
+    dossier.refresh_from_db()
+    assert dossier.supplement_count == 0  # before acceptance it is a correction, not a supplement
+    services.answer_supplement_online(
+        dossier, resident=resident, note="Ảnh mới", at=vn(2025, 7, 7, 14)
+    )
+    services.perform(
+        dossier, Action.RECEIVE_SUPPLEMENT, actor=world.reception, at=vn(2025, 7, 7, 15)
+    )
+    dossier.refresh_from_db()
+    assert dossier.state == State.SUBMITTED_ONLINE and dossier.clock_started_at is None
+
+
+def test_the_inbox_shows_the_online_acceptance_deadline(client, resident, world):
+    file_online(world, resident, at=vn(2025, 7, 7, 9))
+    assert client.login(username=world.reception.username, password=PASSWORD)
+    body = client.get(reverse("dossiers:inbox")).content.decode()
+    assert 'data-testid="online-alert"' in body
+    # 8 working hours from Monday 09:00: 7 that day (08:00–12:00, 13:00–17:00), 1 on Tuesday.
+    assert "Tiếp nhận trước 09:00 ngày 08/07/2025" in body
+
+
+def test_a_volunteer_files_with_the_residents_consent(client, world):
+    volunteer = User.objects.create_user(
+        "tnv.a", password=PASSWORD, role=Role.VOLUNTEER, commune=world.a
+    )
+    assert client.login(username="tnv.a", password=PASSWORD)
+    url = reverse("residents:assisted_submit", args=[world.procedure.code])
+    page = client.get(url)
+    assert 'data-testid="consent-text"' in page.content.decode()
+    refused = client.post(url, filing_data(world))
+    assert refused.status_code == 400 and not Dossier.objects.exists()
+    response = client.post(
+        url, filing_data(world, consent="on", consent_given_by="Trần Thị Bích Ngọc")
+    )
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assisted = AssistedSubmission.objects.get(dossier=dossier)
+    assert assisted.assisted_by == volunteer and "đồng ý" in assisted.consent_text
+    assert dossier.events.get(action="submit_online").actor == volunteer
+    # The volunteer sees this dossier and nothing else of the commune.
+    other = world.receive()
+    inbox = client.get(reverse("dossiers:inbox")).content.decode()
+    assert dossier.code in inbox and other.code not in inbox
+    assert client.get(reverse("dossiers:detail", args=[other.code])).status_code == 404
+
+
+def test_residents_cannot_use_assisted_filing(resident_client, world):
+    url = reverse("residents:assisted_submit", args=[world.procedure.code])
+    assert resident_client.get(url).status_code == 302  # to the staff login
