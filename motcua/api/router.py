@@ -86,12 +86,13 @@ def unauthorized(request, exc):
 
 
 def _mount() -> None:
-    from motcua.api import calendar, catalog, dossiers, units
+    from motcua.api import calendar, catalog, dossiers, ratings, units
 
     api.add_router("/units", units.router, tags=["units"])
     api.add_router("/procedures", catalog.router, tags=["catalog"])
     api.add_router("/calendar", calendar.router, tags=["calendar"])
     api.add_router("", dossiers.router, tags=["dossiers"])
+    api.add_router("/ratings", ratings.router, tags=["ratings"])
 
 
 _mount()

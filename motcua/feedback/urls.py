@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401 - the feedback helper adds the rating pages
+from django.urls import path
+
+from motcua.feedback import views
 
 app_name = "feedback"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("danh-gia/<str:token>/", views.rate, name="rate"),
+    path("danh-gia/<str:token>/cam-on/", views.thanks, name="thanks"),
+]

@@ -5,6 +5,7 @@ import io
 import pypdfium2
 import pytest
 import zxingcpp
+from django.conf import settings
 from pypdf import PdfReader
 
 from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
@@ -45,7 +46,12 @@ def test_receipt_carries_code_dates_documents_and_a_scannable_qr(world):
     ]:
         assert fact in text, fact
     image = pypdfium2.PdfDocument(render("receipt", d))[0].render(scale=3).to_pil()
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == [URL]
+    codes = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert len(codes) == 2 and URL in codes
+    (rating,) = set(codes) - {URL}
+    # The smaller second code opens the satisfaction rating for this dossier (tests/feedback).
+    assert rating.startswith(settings.PUBLIC_BASE_URL + "/danh-gia/")
+    assert rating.endswith("/?kenh=qr")
 
 
 def test_supplement_refusal_apology_stop_and_control_slip(world):

@@ -16,6 +16,8 @@ from reportlab.platypus import Spacer
 from motcua.dossiers.forms_pdf import layout as L
 from motcua.dossiers.models import Dossier, Extension
 from motcua.dossiers.workflow import State
+from motcua.feedback.links import rating_url
+from motcua.feedback.models import RatingChannel
 
 
 class FormNotAvailable(Exception):
@@ -99,7 +101,8 @@ def _receipt(d: Dossier, url: str) -> list:
             ("Vào Sổ theo dõi hồ sơ, Quyển số", "……  Số thứ tự: ……"),
         ]
     )
-    story += [Spacer(1, 3 * mm), L.qr_block(url), Spacer(1, 3 * mm)]
+    rating = rating_url(d, channel=RatingChannel.RECEIPT_QR)
+    story += [Spacer(1, 3 * mm), L.qr_block(url, rating), Spacer(1, 3 * mm)]
     story.append(
         L.signatures(
             [

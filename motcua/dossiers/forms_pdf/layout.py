@@ -190,11 +190,19 @@ class QrCode(Flowable):
         renderPDF.draw(drawing, self.canv, 0, 0)
 
 
-def qr_block(url: str) -> Table:
-    t = Table(
-        [[QrCode(url), [para("<b>Quét mã để tra cứu hồ sơ</b>"), para(text(url), SMALL)]]],
-        colWidths=[30 * mm, None],
-    )
+def qr_block(url: str, rating_url: str = "") -> Table:
+    """The tracking QR with its address; beside it, if given, the smaller satisfaction-rating QR
+    (its long signed address is not printed: nobody would type it)."""
+    row = [QrCode(url), [para("<b>Quét mã để tra cứu hồ sơ</b>"), para(text(url), SMALL)]]
+    widths = [30 * mm, None]
+    if rating_url:
+        caption = "Quét mã sau khi nhận kết quả, không cần đăng nhập."
+        row += [
+            QrCode(rating_url, 22 * mm),
+            [para("<b>Đánh giá sự hài lòng</b>"), para(caption, SMALL)],
+        ]
+        widths += [25 * mm, 30 * mm]
+    t = Table([row], colWidths=widths)
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), _no_padding()]))
     return t
 
