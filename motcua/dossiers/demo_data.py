@@ -153,10 +153,10 @@ def ensure_demo_users(stdout=None) -> list[tuple[str, str, str]]:
             if role == Role.SPECIALIST:
                 usernames.append(f"{slug}.{suffix}2")
             for i, username in enumerate(usernames):
-                _demo_user(username, role=role, commune=commune, title=title, n=i)
+                demo_user(username, role=role, commune=commune, title=title, n=i)
                 rows.append((username, str(Role(role).label), commune.name))
     hanoi = Province.objects.get(code="01")
-    _demo_user("hanoi.giamsat", role=Role.PROVINCE_MONITOR, province=hanoi, title="Giám sát")
+    demo_user("hanoi.giamsat", role=Role.PROVINCE_MONITOR, province=hanoi, title="Giám sát")
     rows.append(("hanoi.giamsat", str(Role.PROVINCE_MONITOR.label), hanoi.full_name))
     admin = User.objects.filter(username="admin").first()
     if admin is None:
@@ -165,7 +165,7 @@ def ensure_demo_users(stdout=None) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _demo_user(username, *, role, title, commune=None, province=None, n=0):
+def demo_user(username, *, role, title, commune=None, province=None, n=0):
     rng = random.Random(username)
     user, created = User.objects.get_or_create(
         username=username,

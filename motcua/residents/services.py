@@ -80,6 +80,7 @@ def request_code(raw_phone: str, *, at: datetime | None = None) -> OneTimeCode:
             _("motcua: mã đăng nhập của bạn là %(code)s, hiệu lực 5 phút. Không đưa mã cho ai.")
             % {"code": code},
             dedupe_key=f"otp:{otp.pk}",
+            redact_after_send=True,
         )
     log.info("sign-in code sent to %s", mask_digits(phone))
     return otp

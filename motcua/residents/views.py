@@ -96,9 +96,22 @@ def sign_in_code(request):
     return render(
         request,
         "residents/sign_in_code.html",
-        {"form": form, "masked_phone": mask_digits(phone), "next": next_url},
+        {
+            "form": form,
+            "masked_phone": mask_digits(phone),
+            "next": next_url,
+            "sms_is_simulated": _sms_is_simulated(),
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _sms_is_simulated() -> bool:
+    """The demo prints messages instead of sending them; say so where the code is asked for."""
+    from django.conf import settings
+
+    adapter = settings.MOTCUA_NOTIFY_ADAPTERS.get("sms", "")
+    return adapter.endswith(("ConsoleAdapter", "FileAdapter"))
 
 
 def sso_start(request, key):

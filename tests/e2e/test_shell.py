@@ -31,12 +31,13 @@ def officer(transactional_db):
     )
 
 
-def test_resident_lands_on_the_tracking_search(page, live_server, screenshot):
+def test_resident_lands_on_the_portal_home(page, live_server, screenshot):
     page.goto(live_server.url + reverse("home"))
 
     expect(page.locator("html")).to_have_attribute("lang", "vi")
-    expect(page).to_have_title(re.compile("^Tra cứu hồ sơ"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tra cứu hồ sơ")
+    expect(page).to_have_title(re.compile("^Dịch vụ công cấp xã"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Làm thủ tục hành chính ở xã, phường")
+    expect(page.get_by_role("search", name="Tra cứu hồ sơ")).to_be_visible()
     # Nothing for staff in the header of a public page.
     expect(page.get_by_role("navigation", name="Điều hướng chính")).to_have_count(0)
     expect(page.get_by_role("button", name="Đăng xuất")).to_have_count(0)
@@ -80,7 +81,7 @@ def test_officer_signs_in_after_a_typo(page, live_server, officer, screenshot):
     expect(header).to_contain_text(officer.get_full_name())
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Hộp việc", "Tiếp nhận hồ sơ", "Thủ tục của xã", "Tra cứu"]
+        ["Hộp việc", "Tiếp nhận hồ sơ", "Nộp hồ sơ hộ", "Thủ tục của xã", "Tra cứu"]
     )
     screenshot(page, "styleguide")
 

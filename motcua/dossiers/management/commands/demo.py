@@ -5,6 +5,9 @@ procedure catalogue shipped in ``motcua/data``, creates service centres and demo
 few months of dossiers through the real services, prints the logins, and serves.
 """
 
+import os
+import subprocess
+import sys
 import time
 
 from django.core.management import call_command
@@ -18,6 +21,12 @@ from motcua.dossiers.demo_data import (
 )
 from motcua.dossiers.models import Dossier
 from motcua.progress import progress
+from motcua.residents.demo_data import (
+    DEMO_ID_NUMBER,
+    DEMO_PHONE,
+    ensure_demo_resident,
+    ensure_volunteers,
+)
 
 
 class Command(BaseCommand):
@@ -38,8 +47,8 @@ class Command(BaseCommand):
         call_command("import_day_overrides", verbosity=0)
         call_command("import_procedures", verbosity=0)
         call_command("create_service_centers", verbosity=0)
-        self.step("Tạo tài khoản cán bộ mẫu")
-        users = ensure_demo_users()
+        self.step("Tạo tài khoản cán bộ, tổ công nghệ số và công dân mẫu")
+        users = ensure_demo_users() + ensure_volunteers()
         if not Dossier.objects.exists():
             self.step(f"Sinh dữ liệu hồ sơ {days} ngày gần đây")
             with progress(demo_day_count(days), "Hồ sơ mẫu (ngày × xã)", self.stderr) as bar:
@@ -47,9 +56,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  {made} hồ sơ đã được tạo.")
         else:
             self.stdout.write(f"  Đã có {Dossier.objects.count()} hồ sơ, giữ nguyên dữ liệu.")
+        ensure_demo_resident()
         self.print_banner(users, addr, time.monotonic() - started)
         if not no_serve:
+            self.serve(addr)
+
+    def serve(self, addr: str) -> None:
+        """The web server, with the background worker (notifications, portal sync) beside it."""
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "motcua", "db_worker", "--no-reload", "--verbosity", "0"],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "motcua.settings"},
+        )
+        try:
             call_command("runserver", addr, use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def step(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(f"→ {text}"))
@@ -61,5 +83,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         width = max(len(u[0]) for u in users)
         for username, role, unit in users:
-            self.stdout.write(f"  {username:<{width}}  {role:<22}  {unit}")
+            self.stdout.write(f"  {username:<{width}}  {role:<26}  {unit}")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Công dân mẫu: đăng nhập tại /dang-nhap-cong-dan/ bằng số {DEMO_PHONE} (mã đăng nhập "
+            f"in ra ở cửa sổ này) hoặc bằng VNeID giả lập với số định danh {DEMO_ID_NUMBER}."
+        )
         self.stdout.write("")
