@@ -197,6 +197,13 @@ MOTCUA_NOTIFY_ADAPTERS = {
     "email": os.environ.get("MOTCUA_NOTIFY_EMAIL", "motcua.notify.adapters.EmailAdapter"),
     "zalo": os.environ.get("MOTCUA_NOTIFY_ZALO", "motcua.notify.adapters.ConsoleAdapter"),
 }
+# Gateways, when the SMS / Zalo adapters are chosen; the file adapter's JSON-lines file.
+MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
+MOTCUA_ZALO_URL = os.environ.get("MOTCUA_ZALO_URL", "")
+MOTCUA_ZALO_TOKEN = os.environ.get("MOTCUA_ZALO_TOKEN", "")
+MOTCUA_ZALO_TEMPLATE_ID = os.environ.get("MOTCUA_ZALO_TEMPLATE_ID", "")
+MOTCUA_NOTIFY_FILE = os.environ.get("MOTCUA_NOTIFY_FILE", "")  # "" = STATE_DIR/outbox.jsonl
 EMAIL_BACKEND = os.environ.get(
     "MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

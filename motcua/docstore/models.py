@@ -58,7 +58,14 @@ class StoredDocument(models.Model):
                 condition=models.Q(valid_until__isnull=True)
                 | models.Q(valid_from__isnull=True)
                 | models.Q(valid_until__gte=models.F("valid_from")),
-            )
+            ),
+            # A dossier issues one result: the e-result is recorded once, even if the approval's
+            # listener ran twice (services.record_issued_result).
+            models.UniqueConstraint(
+                fields=["origin_dossier_code"],
+                condition=models.Q(source=Source.ISSUED),
+                name="one_issued_result_per_dossier",
+            ),
         ]
 
     def __str__(self) -> str:

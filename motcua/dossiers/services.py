@@ -36,7 +36,7 @@ from motcua.dossiers.models import (
     SupplementRequest,
     Timeliness,
 )
-from motcua.dossiers.signals import dossier_event_recorded
+from motcua.dossiers.signals import announce
 from motcua.dossiers.workflow import (
     STATES,
     SYSTEM,
@@ -78,6 +78,10 @@ class DocumentIn:
     name: str
     originals: int = 0
     copies: int = 0
+    # The e-document behind the component (``motcua.docstore.StoredDocument``): uploaded or
+    # scanned for this dossier, or, with ``reused``, taken from the owner's document store.
+    stored_document: object = None
+    reused: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,10 +171,16 @@ def submit_online(
     return_method: str = ReturnMethod.ONLINE,
     postal_address: str = "",
     summary: str = "",
+    resident=None,
+    assisted_by: User | None = None,
     at: datetime | None = None,
 ) -> Dossier:
     """An online dossier arrives (from the portal): it gets its code at once, and the clock starts
-    only when an officer accepts it (Decree 118 Art. 17(2))."""
+    only when an officer accepts it (Decree 118 Art. 17(2)).
+
+    ``resident`` is the portal account that filed it ("My dossiers" lists it there);
+    ``assisted_by`` the volunteer or officer who filed it for the resident (the audit names them).
+    """
     at = at or timezone.now()
     filing = Filing(
         procedure=procedure,
@@ -186,7 +196,18 @@ def submit_online(
     _check_intake(filing)
     with transaction.atomic():
         dossier = _create(filing, State.SUBMITTED_ONLINE, at, None)
-        _record(dossier, "submit_online", None, "", dossier.state, at=at)
+        if resident is not None:
+            dossier.resident = resident
+            dossier.save(update_fields=["resident"])
+        _record(
+            dossier,
+            "submit_online",
+            assisted_by,
+            "",
+            dossier.state,
+            at=at,
+            data={"assisted": assisted_by is not None},
+        )
     return dossier
 
 
@@ -284,6 +305,19 @@ def _create(filing: Filing, state: str, at: datetime, officer: User | None) -> D
         received_by=officer,
     )
     dossier.save()
+    # Papers received at the counter are scanned at intake (Decree 118 Art. 17(1)(c)); online
+    # components are digital when a file came with them.
+    _add_documents(dossier, filing.documents, start=1, digitized=filing.channel != Channel.ONLINE)
+    return dossier
+
+
+def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) -> None:
+    for d in documents:
+        owner = getattr(d.stored_document, "owner_id_number", None)
+        if owner is not None and owner != dossier.applicant_id_number:
+            raise ValidationError(
+                {"documents": [_("Giấy tờ '%(name)s' không thuộc chủ hồ sơ.") % {"name": d.name}]}
+            )
     DossierDocument.objects.bulk_create(
         DossierDocument(
             dossier=dossier,
@@ -291,12 +325,12 @@ def _create(filing: Filing, state: str, at: datetime, officer: User | None) -> D
             name=d.name,
             originals=d.originals,
             copies=d.copies,
-            # Papers received at the counter are scanned at intake (Decree 118 Art. 17(1)(c)).
-            digitized=filing.channel != Channel.ONLINE,
+            digitized=digitized or d.stored_document is not None,
+            stored_document=d.stored_document,
+            reused=d.reused,
         )
-        for i, d in enumerate(filing.documents, start=1)
+        for i, d in enumerate(documents, start=start)
     )
-    return dossier
 
 
 def procedure_process(procedure: Procedure) -> list[dict]:
@@ -601,6 +635,49 @@ _HANDLERS = {
 assert set(_HANDLERS) == set(TRANSITIONS), "every transition needs a handler"
 
 
+def answer_supplement_online(
+    dossier: Dossier,
+    *,
+    resident,
+    note: str = "",
+    documents: list[DocumentIn] | tuple[DocumentIn, ...] = (),
+    at: datetime | None = None,
+) -> Dossier:
+    """The resident sends the requested papers through the portal. The dossier waits for the
+    one-stop to check them (``receive_supplement`` then restarts the clock, Art. 19(5)); until
+    then nothing closes it for lack of a supplement."""
+    at = at or timezone.now()
+    if not documents and not (note or "").strip():
+        raise ValidationError(
+            {"documents": [_("Tải lên giấy tờ cần bổ sung hoặc ghi nội dung bổ sung.")]}
+        )
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if resident is None or locked.resident_id != resident.pk:
+            raise WorkflowError(_("Hồ sơ này không thuộc tài khoản của bạn."), "scope")
+        if locked.state != State.AWAITING_SUPPLEMENT:
+            raise WorkflowError(
+                _("Hồ sơ không ở trạng thái chờ bổ sung; không cần gửi thêm giấy tờ."), "state"
+            )
+        last = locked.documents.order_by("-position").values_list("position", flat=True).first()
+        _add_documents(locked, documents, start=(last or 0) + 1, digitized=False)
+        from_state = locked.state
+        locked.state = State.SUPPLEMENT_SUBMITTED
+        locked.save(update_fields=["state", "updated_at"])
+        names = [d.name for d in documents]
+        _record(
+            locked,
+            "answer_supplement_online",
+            None,
+            from_state,
+            locked.state,
+            at=at,
+            note=(note or "").strip(),
+            data={"documents": names, "by": "resident"},
+        )
+    return locked
+
+
 def close_expired_supplements(at: datetime | None = None) -> int:
     """Close dossiers whose supplement request went unanswered for 15 days (Art. 19(5)).
 
@@ -713,7 +790,7 @@ def _record(d, action, actor, from_state, to_state, *, at, note="", data=None) -
         note=note or "",
         data=data or {},
     )
-    dossier_event_recorded.send(sender=DossierEvent, event=event)
+    announce(event)
     return event
 
 

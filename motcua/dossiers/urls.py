@@ -7,9 +7,15 @@ app_name = "dossiers"
 urlpatterns = [
     path("can-bo/", views.inbox, name="inbox"),
     path("can-bo/tiep-nhan/", views.intake, name="intake"),
+    path(
+        "can-bo/tiep-nhan/giay-to-da-co/",
+        views.intake_stored_documents,
+        name="intake_stored_documents",
+    ),
     path("can-bo/ho-so/<str:code>/", views.detail, name="detail"),
     path("can-bo/ho-so/<str:code>/thao-tac/<str:name>/", views.action, name="action"),
     path("can-bo/ho-so/<str:code>/bieu-mau/<str:kind>.pdf", views.form_pdf, name="form_pdf"),
+    path("can-bo/ho-so/<str:code>/tep/<uuid:uuid>/", views.document_file, name="document_file"),
     path("tra-cuu/", views.track_lookup, name="track_lookup"),
     path("tra-cuu/<str:code>/", views.track, name="track"),
 ]

@@ -1,25 +1,32 @@
 """Officer pages and the public tracking page. Thin: parse, authorize, call a service or query."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import Role
 from motcua.accounts.scoping import is_staff_officer
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
+from motcua.docstore import queries as docstore_queries
 from motcua.dossiers import queries, services
-from motcua.dossiers.forms import ActionForm, IntakeForm
+from motcua.dossiers.forms import ActionForm, IntakeForm, typed_owner_id
 from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.dvcqg.queries import sync_state_of
+from motcua.privacy import mask_digits
+
+logger = logging.getLogger(__name__)
 
 
 def staff_required(view):
@@ -54,19 +61,22 @@ def inbox(request):
                 "light": queries.dossier_light(d, now),
                 "step": step,
                 "step_light": queries.step_light(step, now),
+                "online": queries.online_acceptance(d, now),
             }
         )
     watching = queries.watches_everything(request.user)
+    waiting_online = [r for r in rows if r["online"]]
     return render(
-        request, "dossiers/inbox.html", {"page": page, "rows": rows, "watching": watching}
+        request,
+        "dossiers/inbox.html",
+        {"page": page, "rows": rows, "watching": watching, "waiting_online": waiting_online},
     )
 
 
 @staff_required
 def intake(request):
     """Step 1: find the procedure (accent-insensitive). Step 2: the intake form for it."""
-    if request.user.role != Role.RECEPTION:
-        raise PermissionDenied(_("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ."))
+    _require_reception(request.user)
     code = request.GET.get("procedure") or request.POST.get("procedure")
     if not code:
         q = request.GET.get("q", "")
@@ -78,30 +88,93 @@ def intake(request):
         )
         return render(request, template, {"q": q, "results": results})
     procedure = get_object_or_404(Procedure, code=code, is_active=True)
-    form = IntakeForm(request.POST or None, procedure=procedure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = services.receive_dossier(
-                officer=request.user,
-                procedure=procedure,
-                applicant=form.applicant(),
-                channel=form.cleaned_data["channel"],
-                documents=form.document_list(),
-                return_method=form.cleaned_data["return_method"],
-                postal_address=form.cleaned_data.get("postal_address", ""),
-                sets_count=form.cleaned_data["sets_count"],
+    data = request.POST if request.method == "POST" else None
+    owner = typed_owner_id(data)
+    options = {
+        "procedure": procedure,
+        "owner_id": owner,
+        "stored_documents": _stored_documents(request, owner),
+    }
+    if data is not None and "lookup" in data:
+        form = IntakeForm.redisplay(data, **options)  # the look-up button: show, receive nothing
+    else:
+        form = IntakeForm(data, **options)
+    if form.is_bound and form.is_valid():
+        if form.offers_unseen():
+            messages.info(
+                request,
+                _(
+                    "Chủ hồ sơ đã có giấy tờ còn hiệu lực trong kho dữ liệu. Chọn giấy tờ dùng "
+                    "lại (nếu có), rồi bấm “Tiếp nhận và cấp mã hồ sơ” lần nữa."
+                ),
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except services.WorkflowError as exc:
-            form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
-            return redirect("dossiers:detail", code=dossier.code)
-    status = 400 if request.method == "POST" else 200
+            try:
+                dossier = services.receive_dossier(
+                    officer=request.user,
+                    procedure=procedure,
+                    applicant=form.applicant(),
+                    channel=form.cleaned_data["channel"],
+                    documents=form.document_list(),
+                    return_method=form.cleaned_data["return_method"],
+                    postal_address=form.cleaned_data.get("postal_address", ""),
+                    sets_count=form.cleaned_data["sets_count"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except services.WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
+                )
+                return redirect("dossiers:detail", code=dossier.code)
+    status = 400 if form.is_bound and form.errors else 200
     return render(
         request, "dossiers/intake_form.html", {"form": form, "procedure": procedure}, status=status
     )
+
+
+@staff_required
+@require_POST
+def intake_stored_documents(request):
+    """The stored-documents part of the intake form, for the number just typed (HTMX swaps it
+    in). A POST, so the ID number never appears in a URL or an access log."""
+    _require_reception(request.user)
+    procedure = get_object_or_404(Procedure, code=request.POST.get("procedure", ""), is_active=True)
+    owner = typed_owner_id(request.POST)
+    form = IntakeForm.redisplay(
+        request.POST,
+        procedure=procedure,
+        owner_id=owner,
+        stored_documents=_stored_documents(request, owner),
+    )
+    return render(request, "dossiers/_stored_documents.html", {"form": form})
+
+
+def _require_reception(user) -> None:
+    if user.role != Role.RECEPTION:
+        raise PermissionDenied(_("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ."))
+
+
+def _stored_documents(request, owner: str) -> list:
+    """The applicant's valid stored documents, for the number typed into this intake.
+
+    Access is scoped by role: only reception officers reach the intake, and they see the store of
+    the number they typed after checking the applicant's card in person, one number at a time,
+    never a list to browse. Every look-up is logged, the number masked (rules of the house).
+    """
+    if not owner:
+        return []
+    documents = docstore_queries.valid_documents(owner)
+    logger.info(
+        "docstore look-up at intake: officer %s (commune %s) looked up owner %s, %s found",
+        request.user.pk,
+        request.user.commune_id,
+        mask_digits(owner),
+        len(documents),
+    )
+    return documents
 
 
 @staff_required
@@ -116,12 +189,38 @@ def detail(request, code):
             "actions": queries.next_actions(dossier, request.user),
             "events": queries.timeline(dossier),
             "steps": dossier.steps.select_related("handled_by"),
-            "documents": dossier.documents.all(),
+            "documents": dossier.documents.select_related("stored_document"),
             "supplements": dossier.supplements.all(),
             "forms": available_forms(dossier),
             "tracking_url": tracking_url(dossier.code, request),
+            "online": queries.online_acceptance(dossier),
+            "assistance": queries.assistance_of(dossier),
+            "sync_state": sync_state_of(dossier),
         },
     )
+
+
+@staff_required
+def document_file(request, code, uuid):
+    """A component file of a dossier the officer may see, as a download (never inline)."""
+    dossier = queries.dossier_for(request.user, code)
+    component = (
+        dossier.documents.select_related("stored_document")
+        .filter(stored_document__uuid=uuid)
+        .exclude(stored_document__file="")
+        .first()
+    )
+    if component is None:
+        raise Http404(_("Không tìm thấy tệp trong hồ sơ."))
+    document = component.stored_document
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{dossier.code}-{component.position}{document.extension}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_required

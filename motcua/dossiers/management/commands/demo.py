@@ -12,6 +12,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from motcua.dossiers.demo_data import (
     DEMO_PASSWORD,
@@ -20,6 +21,8 @@ from motcua.dossiers.demo_data import (
     generate_history,
 )
 from motcua.dossiers.models import Dossier
+from motcua.dvcqg.services import track_untracked_dossiers
+from motcua.dvcqg.tasks import push_after_commit
 from motcua.progress import progress
 from motcua.residents.demo_data import (
     DEMO_ID_NUMBER,
@@ -57,15 +60,30 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"  Đã có {Dossier.objects.count()} hồ sơ, giữ nguyên dữ liệu.")
         ensure_demo_resident()
+        self.queue_portal_sync()
         self.print_banner(users, addr, time.monotonic() - started)
         if not no_serve:
             self.serve(addr)
+
+    def queue_portal_sync(self) -> None:
+        """History was replayed with listeners muted: give every dossier its sync state and let
+        the worker push them to the portal stand-in in the background."""
+        with transaction.atomic():
+            added = track_untracked_dossiers()
+            push_after_commit()
+        if added:
+            self.stdout.write(f"  {added} hồ sơ chờ đồng bộ lên Cổng DVCQG (giả lập).")
 
     def serve(self, addr: str) -> None:
         """The web server, with the background worker (notifications, portal sync) beside it."""
         worker = subprocess.Popen(
             [sys.executable, "-m", "motcua", "db_worker", "--no-reload", "--verbosity", "0"],
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "motcua.settings"},
+            # Demo messages are printed, e-mail too, with recipients masked.
+            env={
+                "MOTCUA_NOTIFY_EMAIL": "motcua.notify.adapters.ConsoleAdapter",
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "motcua.settings",
+            },
         )
         try:
             call_command("runserver", addr, use_reloader=False, use_threading=True)

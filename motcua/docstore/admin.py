@@ -1,0 +1,80 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from motcua.docstore import services
+from motcua.docstore.models import StoredDocument
+from motcua.privacy import mask_digits
+
+
+@admin.register(StoredDocument)
+class StoredDocumentAdmin(admin.ModelAdmin):
+    """Read-only apart from revocation: documents enter the store only through
+    ``motcua.docstore.services``. The owner's number is personal data and stays masked here (list
+    and detail page alike); an administrator looking for one owner searches by the exact number.
+    The file is not offered for download here: officers open files from the dossier that uses
+    them, where the commune scope applies."""
+
+    list_display = (
+        "created_at",
+        "type_code",
+        "name",
+        "masked_owner",
+        "source",
+        "valid_until",
+        "revoked_at",
+    )
+    list_filter = ("source", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("=owner_id_number", "=code", "=origin_dossier_code", "=uuid", "type_code")
+    date_hierarchy = "created_at"
+    fields = (
+        "uuid",
+        "masked_owner",
+        "code",
+        "type_code",
+        "name",
+        "summary",
+        "valid_from",
+        "valid_until",
+        "scope",
+        "source",
+        "origin_dossier_code",
+        "content_type",
+        "size_bytes",
+        "sha256",
+        "created_at",
+        "revoked_at",
+    )
+    readonly_fields = fields
+    actions = ["revoke_selected"]
+
+    @admin.display(description=_("chủ giấy tờ"))
+    def masked_owner(self, obj: StoredDocument) -> str:
+        return mask_digits(obj.owner_id_number)
+
+    @admin.action(
+        description=_("Thu hồi các giấy tờ đã chọn (không cho dùng lại)"), permissions=["revoke"]
+    )
+    def revoke_selected(self, request, queryset):
+        count = 0
+        for document in queryset.filter(revoked_at__isnull=True):
+            services.revoke(document)
+            count += 1
+        self.message_user(
+            request,
+            gettext("Đã thu hồi %(n)d giấy tờ.") % {"n": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request) -> bool:
+        # Revoking is the one change allowed, through the service, to whoever may change rows.
+        return request.user.has_perm("docstore.change_storeddocument")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

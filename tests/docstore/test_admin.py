@@ -1,0 +1,44 @@
+"""The admin shows the store with owners masked and revokes only through the service."""
+
+import pytest
+from django.urls import reverse
+
+from motcua.accounts.models import User
+from tests.docstore.conftest import store
+from tests.world import GOOD_ID
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    User.objects.create_superuser("quantri", password="quantri-pass-123")
+    client.login(username="quantri", password="quantri-pass-123")
+    return client
+
+
+def test_the_list_and_the_detail_page_mask_the_owner(admin_client):
+    document = store()
+    listing = admin_client.get(reverse("admin:docstore_storeddocument_changelist")).content
+    detail = admin_client.get(
+        reverse("admin:docstore_storeddocument_change", args=[document.pk])
+    ).content
+    for page in (listing.decode(), detail.decode()):
+        assert "*********345" in page and GOOD_ID not in page
+
+
+def test_an_administrator_finds_an_owner_by_the_exact_number(admin_client):
+    store()
+    url = reverse("admin:docstore_storeddocument_changelist")
+    assert "*********345" in admin_client.get(url, {"q": GOOD_ID}).content.decode()
+    assert "*********345" not in admin_client.get(url, {"q": "0010850"}).content.decode()
+
+
+def test_the_revoke_action(admin_client):
+    document = store()
+    admin_client.post(
+        reverse("admin:docstore_storeddocument_changelist"),
+        {"action": "revoke_selected", "_selected_action": [document.pk]},
+    )
+    document.refresh_from_db()
+    assert document.revoked_at is not None
