@@ -2,13 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from motcua.admin_readonly import ReadOnlyAdmin
 from motcua.docstore import services
 from motcua.docstore.models import StoredDocument
 from motcua.privacy import mask_digits
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(admin.ModelAdmin):
+class StoredDocumentAdmin(ReadOnlyAdmin):
     """Read-only apart from revocation: documents enter the store only through
     ``motcua.docstore.services``. The owner's number is personal data and stays masked here (list
     and detail page alike); an administrator looking for one owner searches by the exact number.
@@ -66,15 +67,6 @@ class StoredDocumentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_revoke_permission(self, request) -> bool:
         # Revoking is the one change allowed, through the service, to whoever may change rows.
         return request.user.has_perm("docstore.change_storeddocument")
-
-    def has_delete_permission(self, request, obj=None):
-        return False

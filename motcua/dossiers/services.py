@@ -313,11 +313,7 @@ def _create(filing: Filing, state: str, at: datetime, officer: User | None) -> D
 
 def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) -> None:
     for d in documents:
-        owner = getattr(d.stored_document, "owner_id_number", None)
-        if owner is not None and owner != dossier.applicant_id_number:
-            raise ValidationError(
-                {"documents": [_("Giấy tờ '%(name)s' không thuộc chủ hồ sơ.") % {"name": d.name}]}
-            )
+        _check_stored(dossier, d)
     DossierDocument.objects.bulk_create(
         DossierDocument(
             dossier=dossier,
@@ -331,6 +327,33 @@ def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) 
         )
         for i, d in enumerate(documents, start=start)
     )
+
+
+def _check_stored(dossier: Dossier, document: DocumentIn) -> None:
+    """A stored document joins a dossier only if it is the applicant's, and a reused one only
+    while it is valid (not revoked, not expired on the day)."""
+    stored = document.stored_document
+    if stored is None:
+        return
+    if stored.owner_id_number != dossier.applicant_id_number:
+        raise ValidationError(
+            {
+                "documents": [
+                    _("Giấy tờ '%(name)s' không thuộc chủ hồ sơ.") % {"name": document.name}
+                ]
+            }
+        )
+    today = timezone.localtime(dossier.submitted_at, VIETNAM_TZ).date()
+    expired = stored.valid_until is not None and stored.valid_until < today
+    if document.reused and (stored.revoked_at is not None or expired):
+        raise ValidationError(
+            {
+                "documents": [
+                    _("Giấy tờ '%(name)s' trong kho đã hết hiệu lực; cần nộp bản mới.")
+                    % {"name": document.name}
+                ]
+            }
+        )
 
 
 def procedure_process(procedure: Procedure) -> list[dict]:

@@ -6,12 +6,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from motcua.admin_readonly import ReadOnlyAdmin
 from motcua.dvcqg import services, tasks
 from motcua.dvcqg.models import FakePortalRecord, SyncState
 
 
 @admin.register(SyncState)
-class SyncStateAdmin(admin.ModelAdmin):
+class SyncStateAdmin(ReadOnlyAdmin):
     """Read-only but for "retry now": the rows change only through the sync services."""
 
     list_display = (
@@ -60,18 +61,9 @@ class SyncStateAdmin(admin.ModelAdmin):
         # permission guards it, though the form itself stays read-only.
         return request.user.has_perm("dvcqg.change_syncstate")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FakePortalRecord)
-class FakePortalRecordAdmin(admin.ModelAdmin):
+class FakePortalRecordAdmin(ReadOnlyAdmin):
     """What the demo's stand-in portal received (read-only)."""
 
     list_display = ("at", "service", "dossier_code")
@@ -84,12 +76,3 @@ class FakePortalRecordAdmin(admin.ModelAdmin):
     def payload_json(self, obj):
         text = json.dumps(obj.payload, ensure_ascii=False, indent=2, sort_keys=True)
         return format_html("<pre>{}</pre>", text)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from motcua.admin_readonly import ReadOnlyAdmin
 from motcua.notify.adapters import masked_recipient
 from motcua.notify.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     """Read-only: the outbox changes only through motcua.notify.services. The recipient is
     personal data and stays masked here (the list and the detail page alike)."""
 
@@ -38,12 +39,3 @@ class MessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("người nhận"))
     def masked(self, obj: Message) -> str:
         return masked_recipient(obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

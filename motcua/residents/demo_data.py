@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import Role
 from motcua.catalog.models import Procedure
-from motcua.docstore.services import store_upload
+from motcua.docstore.services import record_issued_result, store_upload
 from motcua.docstore.uploads import check_upload
 from motcua.dossiers import services
 from motcua.dossiers.demo_data import DEMO_COMMUNES, demo_user, staff_of
@@ -93,6 +93,8 @@ def _demo_dossiers(resident: Resident, now: datetime) -> None:
         (Action.RETURN_ONLINE, staff.reception, 9, {}),
     ]:
         services.perform(done, action, actor=actor, at=back(hours), **inputs)
+    # Listeners are muted here, so the e-result the approval would have stored is added by hand.
+    record_issued_result(done, at=back(8))
     # 2. A supplement to answer.
     asked = file(birth, back(20), "Đăng ký khai sinh cho con")
     services.perform(asked, Action.ACCEPT_ONLINE, actor=staff.reception, at=back(21))

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from motcua.docstore.queries import RequiredDocument, match_required
 from motcua.dossiers.models import ReturnMethod
 from motcua.identity import validate_personal_id
 from motcua.residents.phones import normalize_phone
@@ -89,21 +90,35 @@ class OnlineSubmissionForm(forms.Form):
     def __init__(self, *args, procedure, stored_documents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
-        self.document_names = list(procedure.documents) or [_("Giấy tờ kèm theo")]
-        choices = [("", _("Không dùng, tôi tải tệp lên"))] + [
-            (str(d.uuid), f"{d.name} ({d.get_source_display()})") for d in stored_documents
+        stored_documents = list(stored_documents)
+        required = match_required(procedure, stored_documents) or [
+            RequiredDocument(0, str(_("Giấy tờ kèm theo")))
         ]
+        self.document_names = [r.name for r in required]
         self.document_rows = []
-        for i, name in enumerate(self.document_names):
-            upload = forms.FileField(label=name, required=False)
-            self.fields[f"file_{i}"] = upload
-            row = {"name": name, "file": f"file_{i}", "reuse": None}
+        for r in required:
+            self.fields[f"file_{r.position}"] = forms.FileField(label=r.name, required=False)
+            row = {"name": r.name, "file": f"file_{r.position}", "reuse": None}
             if stored_documents:
-                self.fields[f"reuse_{i}"] = forms.ChoiceField(
-                    label=_("Dùng giấy tờ đã có trong kho dữ liệu"), choices=choices, required=False
-                )
-                row["reuse"] = f"reuse_{i}"
+                self.fields[f"reuse_{r.position}"] = self._reuse_field(r, stored_documents)
+                row["reuse"] = f"reuse_{r.position}"
             self.document_rows.append(row)
+
+    @staticmethod
+    def _reuse_field(required, stored_documents) -> forms.ChoiceField:
+        """The stored documents that match this paper come first and the newest is chosen, so
+        the resident is not asked again for what the store already holds (Art. 5(1)(i))."""
+        matching = list(required.candidates)
+        others = [d for d in stored_documents if d not in matching]
+        choices = [("", _("Không dùng, tôi tải tệp lên"))] + [
+            (str(d.uuid), f"{d.name} ({d.get_source_display()})") for d in matching + others
+        ]
+        return forms.ChoiceField(
+            label=_("Dùng giấy tờ đã có trong kho dữ liệu"),
+            choices=choices,
+            required=False,
+            initial=str(matching[0].uuid) if matching else "",
+        )
 
     def clean_applicant_id_number(self):
         return validate_personal_id(self.cleaned_data["applicant_id_number"])
