@@ -255,3 +255,68 @@ def test_a_volunteer_files_with_the_residents_consent(client, world):
 def test_residents_cannot_use_assisted_filing(resident_client, world):
     url = reverse("residents:assisted_submit", args=[world.procedure.code])
     assert resident_client.get(url).status_code == 302  # to the staff login
+
+
+def test_a_verified_resident_reuses_a_stored_document(client, verified_resident, world):
+    from motcua.docstore.services import store_upload
+    from motcua.docstore.uploads import check_upload
+
+    stored = store_upload(
+        owner_id_number=GOOD_ID,
+        checked=check_upload(pdf()),
+        type_code="to-khai",
+        name=world.procedure.documents[0],
+    )
+    signed_in(client, verified_resident)
+    page = client.get(submit_url(world) + f"?xa={world.a.code}").content.decode()
+    # The matching stored paper is offered, and chosen already.
+    assert f'value="{stored.uuid}" selected' in page
+    data = filing_data(world, reuse_0=str(stored.uuid))
+    del data["file_0"]
+    response = client.post(submit_url(world), data)
+    assert response.status_code == 302
+    component = Dossier.objects.get().documents.get()
+    assert component.reused and component.stored_document == stored
+
+
+def test_a_phone_only_resident_is_not_offered_stored_documents(resident_client, world):
+    from motcua.docstore.services import store_upload
+    from motcua.docstore.uploads import check_upload
+
+    store_upload(
+        owner_id_number=GOOD_ID, checked=check_upload(pdf()), type_code="x", name="Tờ khai"
+    )
+    page = resident_client.get(submit_url(world) + f"?xa={world.a.code}").content.decode()
+    assert "kho dữ liệu" not in page
+    forged = filing_data(world, reuse_0="00000000-0000-0000-0000-000000000000")
+    del forged["file_0"]
+    assert resident_client.post(submit_url(world), forged).status_code == 400
+    assert not Dossier.objects.exists()
+
+
+def test_an_expired_stored_document_cannot_be_reused(resident, world):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from motcua.docstore.services import store_upload
+    from motcua.docstore.uploads import check_upload
+
+    old = store_upload(
+        owner_id_number=GOOD_ID,
+        checked=check_upload(pdf()),
+        type_code="to-khai",
+        name="Tờ khai",
+        valid_until=date(2025, 1, 1),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.submit_online(
+            procedure=world.procedure,
+            commune=world.a,
+            applicant=services.Applicant(name="Trần Thị Bích Ngọc", id_number=GOOD_ID),
+            documents=[services.DocumentIn("Tờ khai", stored_document=old, reused=True)],
+            resident=resident,
+            at=vn(2025, 7, 7, 9),
+        )
+    assert "hết hiệu lực" in str(exc.value)
+    assert not Dossier.objects.exists()
