@@ -93,6 +93,7 @@ def _mount() -> None:
     api.add_router("/calendar", calendar.router, tags=["calendar"])
     api.add_router("", dossiers.router, tags=["dossiers"])
     api.add_router("/ratings", ratings.router, tags=["ratings"])
+    api.add_router("/portal", "motcua.api.portal.router", tags=["portal"])
 
 
 _mount()

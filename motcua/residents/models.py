@@ -76,3 +76,22 @@ class AssistedSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} assisted by {self.assisted_by_id}"
+
+
+class ResidentToken(models.Model):
+    """A bearer token for the residents' portal API (mobile apps, kiosks). Only its SHA-256 is
+    stored; the raw token is handed out once, at sign-in. It expires, and signing out revokes it."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("mã truy cập của công dân")
+        verbose_name_plural = _("mã truy cập của công dân")
+
+    def __str__(self) -> str:
+        return f"token #{self.pk} of resident #{self.resident_id}"

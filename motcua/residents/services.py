@@ -183,3 +183,50 @@ def submit_assisted(
             consent_given_by=consent.given_by.strip(),
         )
     return dossier
+
+
+# --------------------------------------------------------------------------- API tokens
+
+# Apps and kiosks sign in once and keep the token: long enough not to ask for an SMS code every
+# week, short enough that a lost phone's token dies on its own.
+TOKEN_LIFETIME = timedelta(days=30)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()  # as ``accounts.models.hash_token``
+
+
+def issue_token(resident: Resident, *, at: datetime | None = None) -> str:
+    """A new bearer token for the portal API; the raw value is returned once and only its
+    SHA-256 is stored (like the staff ``accounts.ApiToken``)."""
+    at = at or timezone.now()
+    raw = "mcr_" + secrets.token_urlsafe(32)
+    resident.api_tokens.create(
+        key_hash=_token_hash(raw), created_at=at, expires_at=at + TOKEN_LIFETIME
+    )
+    log.info("portal token issued to resident #%s", resident.pk)
+    return raw
+
+
+def revoke_token(raw: str) -> bool:
+    """Revoke a token (signing out); False when it was unknown or already revoked."""
+    from motcua.residents.models import ResidentToken
+
+    live = ResidentToken.objects.filter(key_hash=_token_hash(raw or ""), revoked=False)
+    return bool(live.update(revoked=True))
+
+
+def resident_for_token(raw: str, *, at: datetime | None = None) -> Resident | None:
+    """The resident behind a live token (known, not revoked, not expired), noting its use."""
+    from motcua.residents.models import ResidentToken
+
+    at = at or timezone.now()
+    token = (
+        ResidentToken.objects.select_related("resident")
+        .filter(key_hash=_token_hash(raw or ""), revoked=False, expires_at__gt=at)
+        .first()
+    )
+    if token is None:
+        return None
+    ResidentToken.objects.filter(pk=token.pk).update(last_used_at=at)
+    return token.resident

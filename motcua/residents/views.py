@@ -9,7 +9,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,19 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import Role
-from motcua.catalog.models import OnlineLevel, Procedure
-from motcua.catalog.queries import commune_handles
+from motcua.catalog.models import Procedure
 from motcua.docstore import queries as docstore_queries
-from motcua.docstore.models import Source
-from motcua.docstore.services import store_upload
-from motcua.docstore.uploads import check_upload
 from motcua.dossiers import queries as dossier_queries
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
 from motcua.privacy import mask_digits
-from motcua.residents import identity, queries, services, sessions
+from motcua.residents import filing, identity, queries, services, sessions
 from motcua.residents.forms import (
     AssistedSubmissionForm,
     CodeForm,
@@ -40,7 +35,6 @@ from motcua.residents.forms import (
     SupplementAnswerForm,
 )
 from motcua.residents.sessions import current_resident, resident_required
-from motcua.text import fold
 from motcua.units.models import Commune, Province
 from motcua.units.queries import communes_with_centers
 
@@ -212,14 +206,6 @@ def _commune_picker(request, procedure, template_args=None):
     )
 
 
-def _online_refusal(procedure, commune) -> str:
-    if procedure.online_level == OnlineLevel.NONE:
-        return _("Thủ tục này chỉ nộp trực tiếp tại trung tâm hoặc qua bưu chính.")
-    if commune is not None and not commune_handles(commune, procedure):
-        return _("%(commune)s không giải quyết thủ tục này.") % {"commune": commune.name}
-    return ""
-
-
 @resident_required
 def submit(request, code):
     procedure = _procedure_for_online(code)
@@ -231,7 +217,7 @@ def submit(request, code):
 
 
 def _filing_page(request, procedure, commune, *, resident, helper):
-    refusal = _online_refusal(procedure, commune)
+    refusal = filing.online_refusal(procedure, commune)
     if refusal:
         return render(
             request,
@@ -294,61 +280,33 @@ def _max_mb() -> int:
 
 
 def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:
+    """The form's answers, handed to the filing steps shared with the API (``filing``)."""
     data = form.cleaned_data
-    owner = data["applicant_id_number"]
     by_uuid = {str(d.uuid): d for d in stored}
-    with transaction.atomic():
-        documents = []
-        for i, name in enumerate(form.document_names):
-            reuse = data.get(f"reuse_{i}")
-            if reuse:
-                documents.append(
-                    dossier_services.DocumentIn(
-                        name=name, stored_document=by_uuid[reuse], reused=True
-                    )
-                )
-            elif data.get(f"file_{i}"):
-                documents.append(_stored_upload(data[f"file_{i}"], f"file_{i}", name, owner))
-        filing = {
-            "procedure": procedure,
-            "commune": commune,
-            "applicant": dossier_services.Applicant(
-                name=data["applicant_name"],
-                id_number=owner,
-                phone=data["applicant_phone"],
-                email=data.get("applicant_email", ""),
-                address=data["applicant_address"],
-            ),
-            "documents": documents,
-            "return_method": data["return_method"],
-            "postal_address": data.get("postal_address", ""),
-            "summary": data.get("summary", ""),
-        }
-        if helper is not None:
-            consent = services.AssistedConsent(given_by=data["consent_given_by"])
-            return services.submit_assisted(helper=helper, consent=consent, **filing)
-        return dossier_services.submit_online(resident=resident, **filing)
-
-
-def _stored_upload(upload, field: str, name: str, owner: str) -> dossier_services.DocumentIn:
-    try:
-        checked = check_upload(upload)
-        document = store_upload(
-            owner_id_number=owner,
-            checked=checked,
-            type_code=document_type_code(name),
-            name=name,
-            source=Source.UPLOADED,
-        )
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-    return dossier_services.DocumentIn(name=name, stored_document=document)
-
-
-def document_type_code(name: str) -> str:
-    """A stable type code for a document known only by its name: its folded words, so the same
-    paper asked for by two procedures gets the same code and can be reused."""
-    return "-".join(fold(str(name)).split())[:40] or "giay-to"
+    count = len(form.document_names)
+    consent = None
+    if helper is not None:
+        consent = services.AssistedConsent(given_by=data["consent_given_by"])
+    return filing.file_online(
+        procedure=procedure,
+        commune=commune,
+        applicant=dossier_services.Applicant(
+            name=data["applicant_name"],
+            id_number=data["applicant_id_number"],
+            phone=data["applicant_phone"],
+            email=data.get("applicant_email", ""),
+            address=data["applicant_address"],
+        ),
+        document_names=form.document_names,
+        uploads={i: data.get(f"file_{i}") for i in range(count)},
+        reused={i: by_uuid[data[f"reuse_{i}"]] for i in range(count) if data.get(f"reuse_{i}")},
+        return_method=data["return_method"],
+        postal_address=data.get("postal_address", ""),
+        summary=data.get("summary", ""),
+        resident=resident,
+        helper=helper,
+        consent=consent,
+    )
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -437,17 +395,12 @@ def answer_supplement(request, code):
     form = SupplementAnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                documents = [
-                    _stored_upload(f, name, _("Giấy tờ bổ sung"), dossier.applicant_id_number)
-                    for name, f in (
-                        (n, form.cleaned_data[n]) for n in ("file_1", "file_2", "file_3")
-                    )
-                    if f
-                ]
-                dossier_services.answer_supplement_online(
-                    dossier, resident=resident, note=form.cleaned_data["note"], documents=documents
-                )
+            filing.answer_supplement(
+                dossier,
+                resident=resident,
+                note=form.cleaned_data["note"],
+                uploads={n: form.cleaned_data[n] for n in ("file_1", "file_2", "file_3")},
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         except dossier_services.WorkflowError as exc:
@@ -480,7 +433,7 @@ def _download(document):
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=f"{document_type_code(document.name)}{document.extension}",
+        filename=f"{filing.document_type_code(document.name)}{document.extension}",
         content_type=document.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
