@@ -9,6 +9,8 @@ import functools
 import importlib.util
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from motcua.catalog import services as catalog_services
 from motcua.catalog.importers import PROCEDURES_FILE, read_procedures
@@ -70,6 +72,13 @@ def real_procedures(db):
 # runs (``python3 dev.py test``), and ``python3 dev.py test --browser`` installs and runs them.
 if importlib.util.find_spec("playwright") is None:
     collect_ignore = ["e2e"]
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """A test that switches to English must not leave the next test in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

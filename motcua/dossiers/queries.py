@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role, User
 from motcua.accounts.scoping import dossier_scope, may_act_on_dossier
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep
 from motcua.dossiers.workflow import (
     STATES,
     TRANSITIONS,
@@ -146,6 +146,17 @@ def online_acceptance(dossier: Dossier, now: datetime | None = None) -> OnlineAc
         alert_by=arrived + ONLINE_ALERT_WITHIN,
         accept_by=accept_by,
         light=due_light(accept_by, now),
+    )
+
+
+def component_with_file(dossier: Dossier, uuid) -> DossierDocument | None:
+    """The dossier's component whose stored file has this uuid (None if the file is not part of
+    this dossier: a uuid alone never opens someone's file)."""
+    return (
+        dossier.documents.select_related("stored_document")
+        .filter(stored_document__uuid=uuid)
+        .exclude(stored_document__file="")
+        .first()
     )
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +19,13 @@ from motcua.accounts.scoping import is_staff_officer
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
 from motcua.docstore import queries as docstore_queries
+from motcua.docstore.downloads import file_response
 from motcua.dossiers import queries, services
 from motcua.dossiers.forms import ActionForm, IntakeForm, typed_owner_id
 from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.dvcqg.queries import sync_state_of
+from motcua.errors import PublicNotFound
 from motcua.privacy import mask_digits
 
 logger = logging.getLogger(__name__)
@@ -204,23 +206,10 @@ def detail(request, code):
 def document_file(request, code, uuid):
     """A component file of a dossier the officer may see, as a download (never inline)."""
     dossier = queries.dossier_for(request.user, code)
-    component = (
-        dossier.documents.select_related("stored_document")
-        .filter(stored_document__uuid=uuid)
-        .exclude(stored_document__file="")
-        .first()
-    )
+    component = queries.component_with_file(dossier, uuid)
     if component is None:
-        raise Http404(_("Không tìm thấy tệp trong hồ sơ."))
-    document = component.stored_document
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{dossier.code}-{component.position}{document.extension}",
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        raise PublicNotFound(_("Không tìm thấy tệp trong hồ sơ."))
+    return file_response(component.stored_document, f"{dossier.code}-{component.position}")
 
 
 @staff_required

@@ -9,7 +9,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import Role
 from motcua.catalog.models import Procedure
 from motcua.docstore import queries as docstore_queries
+from motcua.docstore.downloads import file_response
 from motcua.dossiers import queries as dossier_queries
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
@@ -418,26 +419,11 @@ def answer_supplement(request, code):
 def document_file(request, code, uuid):
     """A component file of one's own dossier, as a download (never rendered inline)."""
     dossier = queries.my_dossier(current_resident(request), code)
-    component = (
-        dossier.documents.select_related("stored_document")
-        .filter(stored_document__uuid=uuid)
-        .exclude(stored_document__file="")
-        .first()
-    )
+    component = dossier_queries.component_with_file(dossier, uuid)
     if component is None:
         raise PublicNotFound(_("Không tìm thấy tệp trong hồ sơ của bạn."))
-    return _download(component.stored_document)
-
-
-def _download(document):
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{filing.document_type_code(document.name)}{document.extension}",
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    document = component.stored_document
+    return file_response(document, filing.document_type_code(document.name))
 
 
 @resident_required

@@ -320,3 +320,27 @@ def test_an_expired_stored_document_cannot_be_reused(resident, world):
         )
     assert "hết hiệu lực" in str(exc.value)
     assert not Dossier.objects.exists()
+
+
+def test_files_download_only_to_their_owner_and_the_officers_in_scope(
+    client, resident_client, resident, world
+):
+    resident_client.post(submit_url(world), filing_data(world))
+    dossier = Dossier.objects.get()
+    stored = dossier.documents.get().stored_document
+    url = reverse("residents:document_file", args=[dossier.code, stored.uuid])
+    response = resident_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+    stranger = signed_in(client, Resident.objects.create(phone="0977000111"))
+    assert stranger.get(url).status_code == 404
+    stranger.logout()
+    officer_b = world.officers_b[Role.RECEPTION]
+    assert client.login(username=officer_b.username, password=PASSWORD)
+    officer_url = reverse("dossiers:document_file", args=[dossier.code, stored.uuid])
+    assert client.get(officer_url).status_code == 404
+    assert client.login(username=world.reception.username, password=PASSWORD)
+    assert client.get(officer_url).status_code == 200
