@@ -27,6 +27,7 @@ from motcua.dossiers.workflow import TRANSITIONS
 from motcua.dvcqg.queries import sync_state_of
 from motcua.errors import PublicNotFound
 from motcua.privacy import mask_digits
+from motcua.ui.forms import add_service_errors
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def intake(request):
                     sets_count=form.cleaned_data["sets_count"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             except services.WorkflowError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -227,7 +228,7 @@ def action(request, code, name):
             try:
                 services.perform(dossier, name, actor=request.user, **_inputs_for(transition, form))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
                 status = 400
             except services.WorkflowError as exc:
                 messages.error(request, exc.message)
@@ -281,11 +282,3 @@ def track(request, code):
 def _inputs_for(transition, form) -> dict:
     data = form.service_inputs()
     return {k: v for k, v in data.items() if k in transition.needs or k == "note"}
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

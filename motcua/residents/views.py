@@ -36,6 +36,7 @@ from motcua.residents.forms import (
     SupplementAnswerForm,
 )
 from motcua.residents.sessions import current_resident, resident_required
+from motcua.ui.forms import add_service_errors
 from motcua.units.models import Commune, Province
 from motcua.units.queries import communes_with_centers
 
@@ -243,7 +244,7 @@ def _filing_page(request, procedure, commune, *, resident, helper):
                 form, procedure, commune, resident=resident, helper=helper, stored=stored
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             target = "residents:assisted_done" if helper else "residents:submitted"
             return redirect(target, code=dossier.code)
@@ -308,14 +309,6 @@ def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:
         helper=helper,
         consent=consent,
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @resident_required
@@ -403,7 +396,7 @@ def answer_supplement(request, code):
                 uploads={n: form.cleaned_data[n] for n in ("file_1", "file_2", "file_3")},
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except dossier_services.WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
