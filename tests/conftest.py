@@ -75,6 +75,13 @@ if importlib.util.find_spec("playwright") is None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The real hasher takes a second of CPU per test world (ten officers); tests check who may
+    do what, not password strength, so they hash with MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese_by_default():
     """A test that switches to English must not leave the next test in English."""
     yield
