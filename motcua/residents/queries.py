@@ -4,9 +4,11 @@ identity provider verified their ID number, the dossiers filed for that number a
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, ReturnMethod
+from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
 from motcua.residents.models import Resident
+from motcua.ui.templatetags.ui import vnd
 
 
 def own_dossiers_scope(resident: Resident) -> Q:
@@ -32,3 +34,16 @@ def my_dossier(resident: Resident, code: str) -> Dossier:
             _("Không tìm thấy hồ sơ %(code)s trong tài khoản của bạn.") % {"code": code[:64]}
         )
     return dossier
+
+
+def what_is_asked(dossier: Dossier) -> str:
+    """What the resident must do next, in a few words ("" when nothing): send a supplement, or
+    collect the result (and pay the fee at the counter, when the procedure has one)."""
+    if dossier.state == State.AWAITING_SUPPLEMENT:
+        return _("Cần bổ sung giấy tờ")
+    if dossier.state in (State.RESULT_READY, State.REFUSED_AFTER_APPRAISAL):
+        fee = dossier.procedure.fee_vnd
+        if dossier.return_method == ReturnMethod.COUNTER and fee:
+            return _("Đến nhận kết quả, nộp lệ phí %(fee)s") % {"fee": vnd(fee)}
+        return _("Kết quả đã sẵn sàng")
+    return ""

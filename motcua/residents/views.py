@@ -330,22 +330,9 @@ def my_dossiers(request):
 def _row(dossier: Dossier) -> dict:
     return {
         "dossier": dossier,
-        "asks": _what_is_asked(dossier),
+        "asks": queries.what_is_asked(dossier),
         "light": dossier_queries.dossier_light(dossier),
     }
-
-
-def _what_is_asked(dossier: Dossier) -> str:
-    if dossier.state == State.AWAITING_SUPPLEMENT:
-        return _("Cần bổ sung giấy tờ")
-    if dossier.state in (State.RESULT_READY, State.REFUSED_AFTER_APPRAISAL):
-        fee = dossier.procedure.fee_vnd
-        if dossier.return_method == "counter" and fee:
-            return _("Đến nhận kết quả, nộp lệ phí %(fee)s đồng") % {
-                "fee": f"{fee:,}".replace(",", ".")
-            }
-        return _("Kết quả đã sẵn sàng")
-    return ""
 
 
 @resident_required
@@ -366,7 +353,7 @@ def _dossier_page(request, dossier, form, status=200):
         "residents/my_dossier.html",
         {
             "dossier": dossier,
-            "asks": _what_is_asked(dossier),
+            "asks": queries.what_is_asked(dossier),
             "light": dossier_queries.dossier_light(dossier),
             "supplement": open_request,
             "can_answer": dossier.state == State.AWAITING_SUPPLEMENT,

@@ -344,3 +344,32 @@ def test_files_download_only_to_their_owner_and_the_officers_in_scope(
     assert client.get(officer_url).status_code == 404
     assert client.login(username=world.reception.username, password=PASSWORD)
     assert client.get(officer_url).status_code == 200
+
+
+def test_my_dossiers_say_what_is_asked(resident_client, resident, world):
+    world.procedure.fee_vnd = 8000
+    world.procedure.save()
+    waiting = file_online(world, resident)
+    services.perform(waiting, Action.ACCEPT_ONLINE, actor=world.reception, at=vn(2025, 7, 7, 10))
+    services.perform(
+        waiting,
+        Action.REQUEST_SUPPLEMENT,
+        actor=world.reception,
+        at=vn(2025, 7, 7, 11),
+        items=["Bản sao giấy khai sinh"],
+        reason="Thiếu giấy tờ",
+    )
+    ready = file_online(world, resident, at=vn(2025, 7, 7, 9, 30))
+    ready.return_method = "counter"
+    ready.save(update_fields=["return_method"])
+    for action, actor, inputs in [
+        (Action.ACCEPT_ONLINE, world.reception, {}),
+        (Action.FORWARD, world.reception, {}),
+        (Action.ASSIGN, world.leader, {"assignee": world.specialist}),
+        (Action.PROPOSE, world.specialist, {}),
+        (Action.APPROVE, world.leader, {"result_summary": "Giấy xác nhận"}),
+    ]:
+        services.perform(ready, action, actor=actor, at=vn(2025, 7, 8, 10), **inputs)
+    body = resident_client.get(reverse("residents:my_dossiers")).content.decode()
+    assert "Cần bổ sung giấy tờ" in body
+    assert "Đến nhận kết quả, nộp lệ phí 8.000 ₫" in body
