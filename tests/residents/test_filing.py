@@ -117,6 +117,19 @@ def file_online(world, resident, at=None):
     )
 
 
+def accept_and_ask_for_a_supplement(world, dossier, reason="Thiếu giấy tờ"):
+    """The one-stop accepts the online dossier, then asks for a copy of the birth certificate."""
+    services.perform(dossier, Action.ACCEPT_ONLINE, actor=world.reception, at=vn(2025, 7, 7, 10))
+    services.perform(
+        dossier,
+        Action.REQUEST_SUPPLEMENT,
+        actor=world.reception,
+        at=vn(2025, 7, 7, 11),
+        items=["Bản sao giấy khai sinh"],
+        reason=reason,
+    )
+
+
 def test_my_dossiers_lists_mine_only(resident_client, resident, world):
     mine = file_online(world, resident)
     other = Resident.objects.create(phone="0977000111")
@@ -128,15 +141,7 @@ def test_my_dossiers_lists_mine_only(resident_client, resident, world):
 def test_another_residents_dossier_is_refused_and_unchanged(resident_client, world):
     other = Resident.objects.create(phone="0977000111")
     theirs = file_online(world, other)
-    services.perform(theirs, Action.ACCEPT_ONLINE, actor=world.reception, at=vn(2025, 7, 7, 10))
-    services.perform(
-        theirs,
-        Action.REQUEST_SUPPLEMENT,
-        actor=world.reception,
-        at=vn(2025, 7, 7, 11),
-        items=["Bản sao giấy khai sinh"],
-        reason="Thiếu giấy tờ",
-    )
+    accept_and_ask_for_a_supplement(world, theirs)
     page = resident_client.get(reverse("residents:my_dossier", args=[theirs.code]))
     assert page.status_code == 404
     assert "không tìm thấy" in page.content.decode().lower()
@@ -158,15 +163,7 @@ def test_a_verified_resident_sees_dossiers_filed_for_their_id_anywhere(
 
 def test_answer_a_supplement_request_online(resident_client, resident, world):
     dossier = file_online(world, resident)
-    services.perform(dossier, Action.ACCEPT_ONLINE, actor=world.reception, at=vn(2025, 7, 7, 10))
-    services.perform(
-        dossier,
-        Action.REQUEST_SUPPLEMENT,
-        actor=world.reception,
-        at=vn(2025, 7, 7, 11),
-        items=["Bản sao giấy khai sinh"],
-        reason="Thiếu bản sao giấy khai sinh",
-    )
+    accept_and_ask_for_a_supplement(world, dossier, reason="Thiếu bản sao giấy khai sinh")
     page = resident_client.get(reverse("residents:my_dossier", args=[dossier.code]))
     assert "Bản sao giấy khai sinh" in page.content.decode()
     response = resident_client.post(
@@ -350,15 +347,7 @@ def test_my_dossiers_say_what_is_asked(resident_client, resident, world):
     world.procedure.fee_vnd = 8000
     world.procedure.save()
     waiting = file_online(world, resident)
-    services.perform(waiting, Action.ACCEPT_ONLINE, actor=world.reception, at=vn(2025, 7, 7, 10))
-    services.perform(
-        waiting,
-        Action.REQUEST_SUPPLEMENT,
-        actor=world.reception,
-        at=vn(2025, 7, 7, 11),
-        items=["Bản sao giấy khai sinh"],
-        reason="Thiếu giấy tờ",
-    )
+    accept_and_ask_for_a_supplement(world, waiting)
     ready = file_online(world, resident, at=vn(2025, 7, 7, 9, 30))
     ready.return_method = "counter"
     ready.save(update_fields=["return_method"])
