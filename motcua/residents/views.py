@@ -5,7 +5,9 @@ Views are thin: forms parse, ``services`` (here and in dossiers/docstore) decide
 """
 
 import logging
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import Role
 from motcua.catalog.models import Procedure
+from motcua.catalog.queries import search_procedures
 from motcua.docstore import queries as docstore_queries
 from motcua.docstore.downloads import file_response
 from motcua.dossiers import queries as dossier_queries
@@ -25,6 +28,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
+from motcua.feedback.links import rating_url
 from motcua.privacy import mask_digits
 from motcua.residents import filing, identity, queries, services, sessions
 from motcua.residents.forms import (
@@ -104,8 +108,6 @@ def sign_in_code(request):
 
 def _sms_is_simulated() -> bool:
     """The demo prints messages instead of sending them; say so where the code is asked for."""
-    from django.conf import settings
-
     adapter = settings.MOTCUA_NOTIFY_ADAPTERS.get("sms", "")
     return adapter.endswith(("ConsoleAdapter", "FileAdapter"))
 
@@ -171,8 +173,6 @@ def sign_out(request):
 
 
 def _quote(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(value, safe="")
 
 
@@ -276,8 +276,6 @@ def _initial_applicant(resident) -> dict:
 
 
 def _max_mb() -> int:
-    from django.conf import settings
-
     return settings.MOTCUA_UPLOAD_MAX_BYTES // (1024 * 1024)
 
 
@@ -344,8 +342,6 @@ def my_dossier(request, code):
 
 
 def _dossier_page(request, dossier, form, status=200):
-    from motcua.feedback.links import rating_url
-
     open_request = dossier.supplements.filter(answered_at__isnull=True).first()
     returned = dossier.national_status == 10
     return render(
@@ -463,8 +459,6 @@ def assisted_done(request, code):
 def assisted_start(request):
     """The volunteer's page: find the procedure, then file for the resident beside them."""
     _require_helper(request)
-    from motcua.catalog.queries import search_procedures
-
     q = (request.GET.get("q") or "").strip()[:200]
     results = list(search_procedures(q, commune=request.user.commune, limit=20)) if q else []
     recent = (

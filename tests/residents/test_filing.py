@@ -362,3 +362,13 @@ def test_my_dossiers_say_what_is_asked(resident_client, resident, world):
     body = resident_client.get(reverse("residents:my_dossiers")).content.decode()
     assert "Cần bổ sung giấy tờ" in body
     assert "Đến nhận kết quả, nộp lệ phí 8.000 ₫" in body
+
+
+def test_the_volunteers_page_finds_procedures(client, world):
+    User.objects.create_user("tnv.b", password=PASSWORD, role=Role.VOLUNTEER, commune=world.a)
+    assert client.login(username="tnv.b", password=PASSWORD)
+    page = client.get(reverse("residents:assisted_start"), {"q": "tinh trang hon nhan"})
+    assert page.status_code == 200
+    assert (
+        reverse("residents:assisted_submit", args=[world.procedure.code]) in page.content.decode()
+    )
