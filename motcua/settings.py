@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "motcua.notify",
     "motcua.feedback",
     "motcua.dvcqg",
+    "motcua.queueing",
     "motcua.ui",
     "django_tasks",
     "django_tasks_db",
