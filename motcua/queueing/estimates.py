@@ -114,5 +114,3 @@ def _round_down(minutes: float) -> int:
 
 def _round_up(minutes: float) -> int:
     return int(math.ceil(minutes / ROUND_TO) * ROUND_TO)
-
-

@@ -51,8 +51,10 @@ def open_ticket(token: str) -> Ticket:
 
 def _invalid_ticket() -> QueueError:
     return QueueError(
-        _("Liên kết số thứ tự không hợp lệ hoặc đã bị thay đổi. Hãy quét lại mã QR trên phiếu, "
-          "hoặc hỏi cán bộ tại trung tâm."),
+        _(
+            "Liên kết số thứ tự không hợp lệ hoặc đã bị thay đổi. Hãy quét lại mã QR trên phiếu, "
+            "hoặc hỏi cán bộ tại trung tâm."
+        ),
         errors.INVALID_TOKEN,
     )
 
@@ -85,7 +87,9 @@ def open_kiosk(token: str) -> QueueSettings:
 
 def _invalid_kiosk() -> QueueError:
     return QueueError(
-        _("Địa chỉ máy lấy số không hợp lệ hoặc đã bị thu hồi. Cán bộ quản trị hãy mở lại địa "
-          "chỉ mới từ trang Hàng đợi."),
+        _(
+            "Địa chỉ máy lấy số không hợp lệ hoặc đã bị thu hồi. Cán bộ quản trị hãy mở lại địa "
+            "chỉ mới từ trang Hàng đợi."
+        ),
         errors.INVALID_TOKEN,
     )

@@ -272,6 +272,9 @@ class TicketPeriod(models.Model):
         ]
         indexes = [models.Index(fields=["state", "started_at"], name="period_state_started")]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.state} {self.started_at:%H:%M}"
+
     @property
     def duration(self):
         return (self.ended_at - self.started_at) if self.ended_at else None
@@ -289,6 +292,9 @@ class TicketSequence(models.Model):
             models.UniqueConstraint(fields=["center", "day"], name="ticket_sequence_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.center_id} {self.day}: {self.last_value}"
+
 
 class SlotUsage(models.Model):
     """How many bookings a (centre, field, slot) holds; a conditional update keeps it ≤ capacity."""
@@ -304,6 +310,9 @@ class SlotUsage(models.Model):
                 fields=["center", "field", "slot_start"], name="slot_usage_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.center_id} {self.field_id} {self.slot_start:%Y-%m-%d %H:%M}: {self.booked}"
 
 
 class VisitDossier(models.Model):
@@ -322,6 +331,9 @@ class VisitDossier(models.Model):
         verbose_name = _("hồ sơ của lượt đến")
         verbose_name_plural = _("hồ sơ của lượt đến")
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} → {self.dossier_id}"
+
 
 class VisitRating(models.Model):
     """The visitor's judgement of the visit itself (the wait, the counter), on the 3-level scale.
@@ -337,6 +349,9 @@ class VisitRating(models.Model):
     class Meta:
         verbose_name = _("đánh giá lượt đến")
         verbose_name_plural = _("đánh giá lượt đến")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
 class VisitRatingAnswer(models.Model):
@@ -356,6 +371,9 @@ class VisitRatingAnswer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.question}={self.level}"
+
 
 class BookingAttempt(models.Model):
     """One try at booking, for the rate limits (``ratelimit``). Keys are keyed hashes of the phone
@@ -366,3 +384,6 @@ class BookingAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="booking_attempt_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -17,11 +17,12 @@ The bound (why nobody is starved)
 
 Reserved counters
     A counter reserved for priority (Decree 118 Art. 13(2)(b)) takes the first *priority* ticket
-    in this same order, and the first ticket of any kind when none is waiting. Taking a ticket out
-    of the line only moves everyone behind it forward, so this never lengthens anyone's wait; the
-    bound above holds at every counter that is not reserved. A field served only by reserved
-    counters still serves ordinary tickets whenever no priority ticket waits, but then the bound
-    depends on priority arrivals pausing: configure at least one ordinary counter per field.
+    in this same order, as long as its key is less than H after the key of the head of the line;
+    otherwise, or when no priority ticket waits, it takes the head of the line like any counter.
+    A ticket it takes ahead of an ordinary ticket A has key < key_A + H, so it joined less than
+    2H after A. **With reserved counters the bound is 2H; at the other counters it stays H.** The
+    limit matters where a reserved counter is the only one serving a field (the standard layout
+    of a small commune): without it, ordinary visitors there could wait for ever.
 """
 
 from datetime import datetime, timedelta
@@ -42,8 +43,27 @@ def line_order(waiting: QuerySet) -> QuerySet:
     return waiting.order_by(*LINE_ORDER)
 
 
-def candidates_for(waiting: QuerySet, *, reserved_for_priority: bool) -> list[QuerySet]:
-    """The querysets a counter takes its next ticket from, tried in turn (see module doc)."""
-    if reserved_for_priority:
-        return [line_order(waiting.filter(priority_group__isnull=False)), line_order(waiting)]
-    return [line_order(waiting)]
+def candidates_for(
+    waiting: QuerySet, *, reserved_for_priority: bool, horizon_minutes: int
+) -> list[QuerySet]:
+    """The querysets a counter takes its next ticket from, tried in turn (see module doc).
+
+    ``horizon_minutes`` is H, the largest head start of the centre's active groups.
+    """
+    if not reserved_for_priority:
+        return [line_order(waiting)]
+    head_key = line_order(waiting).values_list("order_key", flat=True).first()
+    if head_key is None:
+        return []
+    preferred = waiting.filter(
+        priority_group__isnull=False, order_key__lt=head_key + timedelta(minutes=horizon_minutes)
+    )
+    return [line_order(preferred), line_order(waiting)]
+
+
+def horizon(center) -> int:
+    """H for ``center``: the largest head start among its active priority groups (0 if none)."""
+    from django.db.models import Max
+
+    found = center.priority_groups.filter(is_active=True).aggregate(h=Max("head_start_minutes"))
+    return found["h"] or 0

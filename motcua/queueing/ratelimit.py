@@ -36,8 +36,10 @@ def count_booking_attempt(*, phone: str, address: str, at: datetime) -> None:
     for key, limit in limits:
         if BookingAttempt.objects.filter(key=key, at__gte=at - WINDOW).count() >= limit:
             raise QueueError(
-                _("Bạn đã thử đặt số quá nhiều lần trong một giờ. Xin thử lại sau, hoặc lấy số "
-                  "tại máy ở trung tâm."),
+                _(
+                    "Bạn đã thử đặt số quá nhiều lần trong một giờ. Xin thử lại sau, hoặc lấy số "
+                    "tại máy ở trung tâm."
+                ),
                 errors.RATE_LIMITED,
             )
     BookingAttempt.objects.bulk_create([BookingAttempt(key=key, at=at) for key, _l in limits])

@@ -191,9 +191,7 @@ def _check_field(center: ServiceCenter, field: Field) -> None:
 
 def _check_group(center: ServiceCenter, group: PriorityGroup | None) -> None:
     if group is not None and (group.center_id != center.pk or not group.is_active):
-        raise QueueError(
-            _("Nhóm ưu tiên này không áp dụng tại trung tâm."), errors.WRONG_CENTER
-        )
+        raise QueueError(_("Nhóm ưu tiên này không áp dụng tại trung tâm."), errors.WRONG_CENTER)
 
 
 def issue_ticket(
@@ -270,7 +268,10 @@ def book(
         )
     if not opening_periods(center, day):
         raise QueueError(closed_day_message(center, day), errors.CLOSED_DAY)
-    slot = next((s for s in slots_for(center, field.pk, day, settings, at=at) if s.start == slot_start), None)
+    slot = next(
+        (s for s in slots_for(center, field.pk, day, settings, at=at) if s.start == slot_start),
+        None,
+    )
     if slot is None or day < today:
         raise QueueError(
             _("Khung giờ đã chọn không còn nhận đặt (đã qua hoặc không có). Xin chọn khung khác."),
@@ -299,7 +300,9 @@ def book(
         _open_period(ticket, at, None)
         _confirm_booking_by_sms(ticket, at)
         transaction.on_commit(lambda: _schedule_lapse(ticket), robust=True)
-    log.info("queue booking %s at centre %s for %s", ticket.pk, center.pk, mask_digits(ticket.phone))
+    log.info(
+        "queue booking %s at centre %s for %s", ticket.pk, center.pk, mask_digits(ticket.phone)
+    )
     return ticket
 
 
@@ -307,8 +310,10 @@ def _check_booking_limits(resident, center: ServiceCenter, day: date) -> None:
     open_bookings = _open_bookings(resident)
     if open_bookings.filter(center=center, service_day=day).exists():
         raise QueueError(
-            _("Ông/bà đã có một số đặt trước tại trung tâm này trong ngày đó. Hãy hủy số cũ "
-              "nếu muốn đổi giờ."),
+            _(
+                "Ông/bà đã có một số đặt trước tại trung tâm này trong ngày đó. Hãy hủy số cũ "
+                "nếu muốn đổi giờ."
+            ),
             errors.TOO_MANY_BOOKINGS,
         )
     if open_bookings.count() >= MAX_OPEN_BOOKINGS:
@@ -404,8 +409,11 @@ def check_in(center: ServiceCenter, code: str, *, at: datetime | None = None) ->
     found = Ticket.objects.filter(center=center, service_day=day, check_in_code=code).first()
     if not code or found is None:
         raise QueueError(
-            _("Không tìm thấy số đặt trước nào hôm nay với mã “%(code)s”. Kiểm tra lại mã trong "
-              "tin nhắn, hoặc lấy số mới.") % {"code": code[:8]},
+            _(
+                "Không tìm thấy số đặt trước nào hôm nay với mã “%(code)s”. Kiểm tra lại mã trong "
+                "tin nhắn, hoặc lấy số mới."
+            )
+            % {"code": code[:8]},
             errors.UNKNOWN_CODE,
         )
     settings = settings_for(center)
@@ -491,8 +499,10 @@ def call_next(
         counter = Counter.objects.select_for_update().select_related("center").get(pk=counter.pk)
         if Ticket.objects.filter(counter=counter, state__in=AT_COUNTER_STATES).exists():
             raise QueueError(
-                _("Quầy đang có người được mời. Kết thúc, chuyển hoặc đánh dấu vắng mặt trước "
-                  "khi mời số tiếp theo."),
+                _(
+                    "Quầy đang có người được mời. Kết thúc, chuyển hoặc đánh dấu vắng mặt trước "
+                    "khi mời số tiếp theo."
+                ),
                 errors.COUNTER_BUSY,
             )
         ticket = _pick_next(counter, at, skip_locked)
@@ -522,8 +532,11 @@ def _pick_next(counter: Counter, at: datetime, skip_locked: bool) -> Ticket | No
         state=State.WAITING,
         field_id__in=field_ids,
     ).filter(Q(target_counter__isnull=True) | Q(target_counter=counter))
+    reserved = counter.reserved_for_priority
     for candidates in ordering.candidates_for(
-        waiting, reserved_for_priority=counter.reserved_for_priority
+        waiting,
+        reserved_for_priority=reserved,
+        horizon_minutes=ordering.horizon(counter.center) if reserved else 0,
     ):
         ticket = candidates.select_for_update(skip_locked=skip_locked).first()
         if ticket is not None:
@@ -537,15 +550,20 @@ def _remind_upcoming(center: ServiceCenter, day: date, field_id: int, at: dateti
 
     places = settings_for(center).remind_places
     line = ordering.line_order(
-        Ticket.objects.filter(center=center, service_day=day, field_id=field_id, state=State.WAITING)
+        Ticket.objects.filter(
+            center=center, service_day=day, field_id=field_id, state=State.WAITING
+        )
     ).values_list("pk", "number", "phone", "reminded_at")[:places]
     for position, (pk, number, phone, reminded_at) in enumerate(line, start=1):
         if phone and reminded_at is None:
             enqueue(
                 "sms",
                 phone,
-                _("motcua: Số %(number)s tại %(center)s còn khoảng %(n)s lượt nữa. Xin có mặt "
-                  "gần khu vực chờ.") % {"number": f"{number:04d}", "center": center.name, "n": position},
+                _(
+                    "motcua: Số %(number)s tại %(center)s còn khoảng %(n)s lượt nữa. Xin có mặt "
+                    "gần khu vực chờ."
+                )
+                % {"number": f"{number:04d}", "center": center.name, "n": position},
                 dedupe_key=f"queue-remind:{pk}",
                 at=at,
             )
@@ -599,7 +617,9 @@ def transfer(
         field = to_field or ticket.field
         if to_counter is not None:
             if to_counter.center_id != counter.center_id or not to_counter.is_active:
-                raise QueueError(_("Quầy nhận phải đang hoạt động tại cùng trung tâm."), errors.WRONG_CENTER)
+                raise QueueError(
+                    _("Quầy nhận phải đang hoạt động tại cùng trung tâm."), errors.WRONG_CENTER
+                )
             if to_counter.pk == counter.pk:
                 raise QueueError(_("Hãy chọn một quầy khác."), errors.NOT_ALLOWED)
             if not to_counter.fields.filter(pk=field.pk).exists():
@@ -645,12 +665,17 @@ def set_priority(
     return ticket
 
 
-def link_dossier(ticket: Ticket, dossier, officer: User, *, at: datetime | None = None) -> VisitDossier:
+def link_dossier(
+    ticket: Ticket, dossier, officer: User, *, at: datetime | None = None
+) -> VisitDossier:
     """Record that ``dossier`` came out of this visit."""
     at = at or timezone.now()
     if not can_act_on_commune(officer, ticket.center.commune_id):
         raise QueueError(_("Số này thuộc trung tâm khác."), errors.WRONG_CENTER)
-    if dossier.receiving_commune_id != ticket.center.commune_id and dossier.competent_commune_id != ticket.center.commune_id:
+    if (
+        dossier.receiving_commune_id != ticket.center.commune_id
+        and dossier.competent_commune_id != ticket.center.commune_id
+    ):
         raise QueueError(
             _("Hồ sơ %(code)s không do xã của trung tâm này tiếp nhận.") % {"code": dossier.code},
             errors.WRONG_CENTER,

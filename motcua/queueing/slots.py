@@ -60,9 +60,9 @@ def closed_day_message(center: ServiceCenter, day: date) -> str:
             "day": day.strftime("%d/%m/%Y"),
             "holiday": holiday,
         }
-    return _(
-        "Trung tâm không làm việc ngày %(day)s. Xin chọn một ngày làm việc khác."
-    ) % {"day": day.strftime("%d/%m/%Y")}
+    return _("Trung tâm không làm việc ngày %(day)s. Xin chọn một ngày làm việc khác.") % {
+        "day": day.strftime("%d/%m/%Y")
+    }
 
 
 def slot_capacity(center: ServiceCenter, field_id: int, settings: QueueSettings) -> int:

@@ -59,9 +59,7 @@ def submit(
         raise QueueError(
             _("Chỉ đánh giá được sau khi đã được phục vụ xong tại quầy."), errors.NOT_ALLOWED
         )
-    missing = [
-        str(q.question) for q in QUESTIONS if not q.optional and answers.get(q.key) is None
-    ]
+    missing = [str(q.question) for q in QUESTIONS if not q.optional and answers.get(q.key) is None]
     wrong = [k for k, v in answers.items() if k not in KEYS or (v and v not in Level.values)]
     if missing or wrong:
         raise QueueError(
@@ -80,5 +78,7 @@ def submit(
                 if v
             )
     except IntegrityError:
-        raise QueueError(_("Lượt đến này đã được đánh giá. Cảm ơn ông/bà."), errors.ALREADY_RATED) from None
+        raise QueueError(
+            _("Lượt đến này đã được đánh giá. Cảm ơn ông/bà."), errors.ALREADY_RATED
+        ) from None
     return rating

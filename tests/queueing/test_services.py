@@ -24,7 +24,9 @@ def test_new_centre_gets_settings_and_default_priority_groups(q):
     assert {"elderly", "disability", "pregnant"} <= {c for c, g in groups.items() if g.is_active}
     # Groups resting on practice alone are there for the centre to switch on, not on by default.
     assert not groups["ethnic_minority"].is_active
-    assert groups["elderly"].strength == "rule" and "Người cao tuổi" in groups["elderly"].legal_basis
+    assert (
+        groups["elderly"].strength == "rule" and "Người cao tuổi" in groups["elderly"].legal_basis
+    )
 
 
 def test_numbers_count_up_per_centre_and_restart_each_local_day(q):
@@ -75,14 +77,30 @@ def test_priority_goes_first_but_only_by_its_head_start(q):
         for i, c in enumerate([q.counter1, q.counter2])
     ]
     assert order == [elderly, ordinary]
-    assert services.call_next(q.counter3, q.reception, at=MONDAY_9 + timedelta(minutes=50)) == late_elderly
+    assert (
+        services.call_next(q.counter3, q.reception, at=MONDAY_9 + timedelta(minutes=50))
+        == late_elderly
+    )
 
 
 def test_reserved_counter_takes_priority_tickets_first(q):
     ordinary = issue(q)
     elderly = issue(q, at=MONDAY_9 + timedelta(minutes=50), priority_group=q.elderly)
-    assert services.call_next(q.counter3, q.reception, at=MONDAY_9 + timedelta(minutes=51)) == elderly
-    assert services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=52)) == ordinary
+    assert (
+        services.call_next(q.counter3, q.reception, at=MONDAY_9 + timedelta(minutes=51)) == elderly
+    )
+    assert (
+        services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=52)) == ordinary
+    )
+
+
+def test_reserved_counter_does_not_let_priority_pass_beyond_its_limit(q):
+    ordinary = issue(q)
+    # Key 09:40 (10:10 less 30 minutes) is not less than 30 minutes after the head's 09:00.
+    issue(q, at=MONDAY_9 + timedelta(minutes=70), priority_group=q.elderly)
+    assert (
+        services.call_next(q.counter3, q.reception, at=MONDAY_9 + timedelta(minutes=71)) == ordinary
+    )
 
 
 def test_a_counter_holds_one_visitor_and_nothing_waiting_is_said(q):
@@ -124,7 +142,9 @@ def test_no_show_frees_the_counter(q):
     issue(q)
     second = issue(q, at=MONDAY_9 + timedelta(minutes=1))
     services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=2))
-    services.counter_action(q.counter1, Action.NO_SHOW, q.reception, at=MONDAY_9 + timedelta(minutes=4))
+    services.counter_action(
+        q.counter1, Action.NO_SHOW, q.reception, at=MONDAY_9 + timedelta(minutes=4)
+    )
     assert services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=5)) == second
 
 
@@ -132,21 +152,32 @@ def test_transfer_keeps_the_original_waiting_time(q):
     first = issue(q)  # civil status, 09:00
     land_later = issue(q, field=q.land, at=MONDAY_9 + timedelta(minutes=10))
     services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=11))
-    services.counter_action(q.counter1, Action.START, q.reception, at=MONDAY_9 + timedelta(minutes=12))
-    moved = services.transfer(q.counter1, q.reception, to_field=q.land, at=MONDAY_9 + timedelta(minutes=15))
+    services.counter_action(
+        q.counter1, Action.START, q.reception, at=MONDAY_9 + timedelta(minutes=12)
+    )
+    moved = services.transfer(
+        q.counter1, q.reception, to_field=q.land, at=MONDAY_9 + timedelta(minutes=15)
+    )
     assert moved.state == State.WAITING and moved.field == q.land
     assert moved.queued_at == first.queued_at
     # Back in line at 09:00, ahead of the land ticket taken at 09:10.
     assert services.call_next(q.counter2, q.reception, at=MONDAY_9 + timedelta(minutes=16)) == first
-    services.counter_action(q.counter2, Action.NO_SHOW, q.reception, at=MONDAY_9 + timedelta(minutes=17))
-    assert services.call_next(q.counter2, q.reception, at=MONDAY_9 + timedelta(minutes=18)) == land_later
+    services.counter_action(
+        q.counter2, Action.NO_SHOW, q.reception, at=MONDAY_9 + timedelta(minutes=17)
+    )
+    assert (
+        services.call_next(q.counter2, q.reception, at=MONDAY_9 + timedelta(minutes=18))
+        == land_later
+    )
 
 
 def test_transfer_to_a_counter_reserves_the_ticket_for_it(q):
     ticket = issue(q)
     issue(q, at=MONDAY_9 + timedelta(minutes=1))
     services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=2))
-    services.transfer(q.counter1, q.reception, to_counter=q.counter2, at=MONDAY_9 + timedelta(minutes=3))
+    services.transfer(
+        q.counter1, q.reception, to_counter=q.counter2, at=MONDAY_9 + timedelta(minutes=3)
+    )
     # Counter 3 also serves civil status, but the transferred ticket is meant for counter 2.
     other = services.call_next(q.counter3, q.reception, at=MONDAY_9 + timedelta(minutes=4))
     assert other != ticket
@@ -177,9 +208,15 @@ def test_reminder_sms_goes_once_to_visitors_within_n_places(q):
         issue(q, at=MONDAY_9 + timedelta(minutes=i), phone=f"09123456{i:02d}") for i in range(6)
     ]
     services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=10))
-    services.counter_action(q.counter1, Action.NO_SHOW, q.reception, at=MONDAY_9 + timedelta(minutes=11))
+    services.counter_action(
+        q.counter1, Action.NO_SHOW, q.reception, at=MONDAY_9 + timedelta(minutes=11)
+    )
     services.call_next(q.counter1, q.reception, at=MONDAY_9 + timedelta(minutes=12))
-    reminded = set(Message.objects.filter(dedupe_key__startswith="queue-remind:").values_list("recipient", flat=True))
+    reminded = set(
+        Message.objects.filter(dedupe_key__startswith="queue-remind:").values_list(
+            "recipient", flat=True
+        )
+    )
     # remind_places is 3: after the first call tickets 2-4 were near, after the second ticket 5.
     assert reminded == {t.phone for t in tickets[1:5]}
 
@@ -262,7 +299,9 @@ def test_check_in_puts_the_booking_in_line_at_its_slot(q):
     checked = services.check_in(q.center, ticket.check_in_code, at=vn(2025, 7, 8, 9, 10))
     assert checked.state == State.WAITING and checked.queued_at == SLOT
     at = vn(2025, 7, 8, 9, 11)
-    called = [services.call_next(c, q.reception, at=at) for c in (q.counter1, q.counter2, q.counter3)]
+    called = [
+        services.call_next(c, q.reception, at=at) for c in (q.counter1, q.counter2, q.counter3)
+    ]
     assert called == [walk_in_early, checked, walk_in_late]
 
 
