@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.residents.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.queueing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("ui/", include("motcua.ui.urls")),
