@@ -27,6 +27,8 @@ from motcua.dossiers.workflow import TRANSITIONS
 from motcua.dvcqg.queries import sync_state_of
 from motcua.errors import PublicNotFound
 from motcua.privacy import mask_digits
+from motcua.queueing import visits
+from motcua.queueing.queries import ticket_of_dossier
 from motcua.ui.forms import add_service_errors
 
 logger = logging.getLogger(__name__)
@@ -131,6 +133,8 @@ def intake(request):
                 messages.success(
                     request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
                 )
+                # A dossier received for the visitor at the counter joins their visit's path.
+                visits.link_remembered(request, dossier)
                 return redirect("dossiers:detail", code=dossier.code)
     status = 400 if form.is_bound and form.errors else 200
     return render(
@@ -199,6 +203,7 @@ def detail(request, code):
             "online": queries.online_acceptance(dossier),
             "assistance": queries.assistance_of(dossier),
             "sync_state": sync_state_of(dossier),
+            "visit": ticket_of_dossier(dossier),
         },
     )
 

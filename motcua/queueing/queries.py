@@ -264,3 +264,38 @@ def open_tickets_of(resident) -> list[Ticket]:
         .select_related("center", "field")
         .order_by("service_day", "slot_start")
     )
+
+
+def line_of(center: ServiceCenter, day: date) -> list[Ticket]:
+    """Today's waiting line of the whole centre, in calling order."""
+    from motcua.queueing.ordering import line_order
+
+    return list(
+        line_order(
+            Ticket.objects.filter(center=center, service_day=day, state=State.WAITING)
+        ).select_related("field", "priority_group", "target_counter")
+    )
+
+
+def line_for_counter(counter: Counter, at: datetime):
+    """The waiting tickets this counter may call, in calling order."""
+    from motcua.queueing.ordering import line_order
+
+    field_ids = list(counter.fields.values_list("id", flat=True))
+    return line_order(
+        Ticket.objects.filter(
+            center_id=counter.center_id,
+            service_day=local_today(counter.center, at),
+            state=State.WAITING,
+            field_id__in=field_ids,
+        ).filter(Q(target_counter__isnull=True) | Q(target_counter=counter))
+    ).select_related("field", "priority_group")
+
+
+def waited_minutes(ticket: Ticket) -> int:
+    """Minutes the visitor has spent waiting so far (all waiting periods, transfers included)."""
+    total = 0.0
+    for period in ticket.periods.filter(state=State.WAITING):
+        end = period.ended_at or ticket.called_at or period.started_at
+        total += (end - period.started_at).total_seconds() / 60
+    return round(total)

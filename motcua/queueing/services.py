@@ -165,7 +165,7 @@ def _open_period(ticket: Ticket, at: datetime, officer: User | None) -> None:
 
 
 def _locked_ticket(ticket_id: int) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("center").get(pk=ticket_id)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("center").get(pk=ticket_id)
 
 
 # --------------------------------------------------------------------------- issuing
@@ -496,7 +496,11 @@ def call_next(
     check_officer(officer, counter)
     with transaction.atomic():
         # One officer double-clicking must not take two tickets: the counter row serialises them.
-        counter = Counter.objects.select_for_update().select_related("center").get(pk=counter.pk)
+        counter = (
+            Counter.objects.select_for_update(of=("self",))
+            .select_related("center")
+            .get(pk=counter.pk)
+        )
         if Ticket.objects.filter(counter=counter, state__in=AT_COUNTER_STATES).exists():
             raise QueueError(
                 _(
@@ -545,7 +549,11 @@ def _pick_next(counter: Counter, at: datetime, skip_locked: bool) -> Ticket | No
 
 
 def _remind_upcoming(center: ServiceCenter, day: date, field_id: int, at: datetime) -> None:
-    """SMS the visitors who just came within ``remind_places`` of their turn (once each)."""
+    """SMS the visitors who just came within ``remind_places`` of their turn (once each).
+
+    A ticket another transaction holds (another counter is calling it, or its owner is
+    cancelling) is skipped rather than waited for: two counters reminding each other's locked
+    tickets would otherwise deadlock. The skipped visitor is reminded on the next call."""
     from motcua.notify.services import enqueue
 
     places = settings_for(center).remind_places
@@ -553,21 +561,30 @@ def _remind_upcoming(center: ServiceCenter, day: date, field_id: int, at: dateti
         Ticket.objects.filter(
             center=center, service_day=day, field_id=field_id, state=State.WAITING
         )
-    ).values_list("pk", "number", "phone", "reminded_at")[:places]
-    for position, (pk, number, phone, reminded_at) in enumerate(line, start=1):
-        if phone and reminded_at is None:
-            enqueue(
-                "sms",
-                phone,
-                _(
-                    "motcua: Số %(number)s tại %(center)s còn khoảng %(n)s lượt nữa. Xin có mặt "
-                    "gần khu vực chờ."
-                )
-                % {"number": f"{number:04d}", "center": center.name, "n": position},
-                dedupe_key=f"queue-remind:{pk}",
-                at=at,
+    ).values_list("pk", "phone", "reminded_at")[:places]
+    positions = {
+        pk: position
+        for position, (pk, phone, reminded_at) in enumerate(line, start=1)
+        if phone and reminded_at is None
+    }
+    lockable = (
+        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=positions, state=State.WAITING, reminded_at__isnull=True)
+        .order_by("pk")
+    )
+    for ticket in lockable:
+        enqueue(
+            "sms",
+            ticket.phone,
+            _(
+                "motcua: Số %(number)s tại %(center)s còn khoảng %(n)s lượt nữa. Xin có mặt "
+                "gần khu vực chờ."
             )
-            Ticket.objects.filter(pk=pk).update(reminded_at=at)
+            % {"number": f"{ticket.number:04d}", "center": center.name, "n": positions[ticket.pk]},
+            dedupe_key=f"queue-remind:{ticket.pk}",
+            at=at,
+        )
+        Ticket.objects.filter(pk=ticket.pk).update(reminded_at=at)
 
 
 def _at_counter(counter: Counter) -> Ticket:
