@@ -221,6 +221,7 @@ class BoardOut(Schema):
     center: str
     counters: list[BoardCounterOut]
     recent: list[BoardCallOut]
+    next: list[str] = SchemaField(description="the next numbers in calling order")
     waiting: int
     version: str = SchemaField(description="changes whenever anything shown changes")
 

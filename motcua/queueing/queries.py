@@ -11,18 +11,23 @@ from datetime import date, datetime
 from django.db.models import Count, Q
 
 from motcua.queueing.models import Ticket, TicketPeriod
+from motcua.queueing.ordering import line_order
 from motcua.queueing.slots import local_today
 from motcua.queueing.workflow import AT_COUNTER_STATES, State
 from motcua.units.models import Counter, ServiceCenter
 
 RECENT_CALLS = 8
+# How many of the next numbers in calling order the screen shows.
+NEXT_NUMBERS = 6
 
 
 # --------------------------------------------------------------------------- display board
 
 
 def board(center: ServiceCenter, at: datetime) -> dict:
-    """The waiting-room screen's data: who is called to which counter, and how many wait.
+    """The waiting-room screen's data: who is called to which counter, the next numbers in
+    calling order (``ordering``, the centre's whole line: each counter still takes only its own
+    fields), and how many wait.
 
     ``version`` changes whenever anything a viewer would see changes (a recall included), so a
     screen can poll cheaply and redraw — and speak — only then.
@@ -54,8 +59,14 @@ def board(center: ServiceCenter, at: datetime) -> dict:
         .order_by("-called_at")
         .values_list("number", "counter__number", "called_at", "recalls")[:RECENT_CALLS]
     ]
-    waiting = today.filter(state=State.WAITING).count()
-    data = {"center": center.name, "counters": counters, "recent": recent, "waiting": waiting}
+    line = line_order(today.filter(state=State.WAITING)).values_list("number", flat=True)
+    data = {
+        "center": center.name,
+        "counters": counters,
+        "recent": recent,
+        "next": [f"{number:04d}" for number in line[:NEXT_NUMBERS]],
+        "waiting": line.count(),
+    }
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
     return {**data, "version": digest}
 
@@ -268,8 +279,6 @@ def open_tickets_of(resident) -> list[Ticket]:
 
 def line_of(center: ServiceCenter, day: date) -> list[Ticket]:
     """Today's waiting line of the whole centre, in calling order."""
-    from motcua.queueing.ordering import line_order
-
     return list(
         line_order(
             Ticket.objects.filter(center=center, service_day=day, state=State.WAITING)
@@ -279,8 +288,6 @@ def line_of(center: ServiceCenter, day: date) -> list[Ticket]:
 
 def line_for_counter(counter: Counter, at: datetime):
     """The waiting tickets this counter may call, in calling order."""
-    from motcua.queueing.ordering import line_order
-
     field_ids = list(counter.fields.values_list("id", flat=True))
     return line_order(
         Ticket.objects.filter(
