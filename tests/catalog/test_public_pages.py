@@ -28,6 +28,7 @@ def test_procedure_page_tells_what_to_bring_and_where(client, places):
     assert "Cần mang theo" in page and "Nộp ở đâu" in page
     assert "2.000 ₫" in page or "Theo mức" in page or "Miễn phí" in page
     assert "Phường Hoàn Kiếm" in page  # in the commune picker
+    assert "source annotations" not in page  # template comments stay out of the page
     page = client.get(url, {"xa": "00070"}).content.decode()
     assert "Trung tâm Phục vụ hành chính công phường Hoàn Kiếm" in page
     assert "08:00–12:00, 13:00–17:00" in page
