@@ -91,7 +91,11 @@ def intake(request):
             if request.headers.get("HX-Request")
             else "dossiers/intake_pick.html"
         )
-        return render(request, template, {"q": q, "results": results})
+        return render(
+            request,
+            template,
+            {"q": q, "results": results, "queue_visit": visits.remembered(request)},
+        )
     procedure = get_object_or_404(Procedure, code=code, is_active=True)
     data = request.POST if request.method == "POST" else None
     owner = typed_owner_id(data)
@@ -137,9 +141,8 @@ def intake(request):
                 visits.link_remembered(request, dossier)
                 return redirect("dossiers:detail", code=dossier.code)
     status = 400 if form.is_bound and form.errors else 200
-    return render(
-        request, "dossiers/intake_form.html", {"form": form, "procedure": procedure}, status=status
-    )
+    context = {"form": form, "procedure": procedure, "queue_visit": visits.remembered(request)}
+    return render(request, "dossiers/intake_form.html", context, status=status)
 
 
 @staff_required

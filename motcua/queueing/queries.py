@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from motcua.queueing.models import Ticket, TicketPeriod
 from motcua.queueing.ordering import line_order
@@ -222,7 +223,7 @@ def _group_of(t: dict, by: str) -> tuple[object, str]:
         return t["field_id"], t["field__name_vi"]
     if by == "counter":
         number = t["counter__number"]
-        return number, (f"Quầy {number}" if number else "—")
+        return number, (_("Quầy %(number)s") % {"number": number} if number else _("Chưa đến quầy"))
     return t["center_id"], t["center__name"]
 
 

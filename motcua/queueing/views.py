@@ -2,11 +2,14 @@
 the staff's counter, overview and statistics. Views read forms and call ``services``; every rule
 lives there or in the tables it reads."""
 
+import hashlib
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,6 +67,39 @@ def _bookable_days(center: ServiceCenter, today: date, days_ahead: int) -> list[
     ]
 
 
+def _first_open_day(center: ServiceCenter, days: list[date], now) -> date | None:
+    """The first bookable day with reception time still ahead (today's may be over already)."""
+    return next((d for d in days if opening_periods(center, d)[-1][1] > now), None)
+
+
+def _communes_to_book_at() -> list:
+    """Step 1's choice: communes by province, each with its ``active_centers`` (main centre
+    first), fetched in one query rather than one per commune."""
+    communes = communes_with_centers()
+    centers = ServiceCenter.objects.filter(is_active=True).order_by(
+        F("parent_id").asc(nulls_first=True), "id"
+    )
+    prefetch_related_objects(communes, Prefetch("centers", centers, to_attr="active_centers"))
+    return communes
+
+
+def _sign_in_then_back(request, data):
+    """Send a resident who is not signed in to the phone sign-in, and back to the same choices
+    (centre, field, day, slot) afterwards: the POST's data would otherwise be lost."""
+    choices = {key: data.get(key, "") for key in ("center", "field", "day", "slot")}
+    back = f"{reverse('queueing:book')}?{urlencode(choices)}"
+    messages.info(
+        request,
+        _("Đăng nhập bằng số điện thoại để giữ số. Các lựa chọn của ông/bà được giữ nguyên."),
+    )
+    return redirect(f"{reverse('residents:sign_in')}?{urlencode({'next': back})}")
+
+
+def _pk(value: str | None) -> int:
+    """A primary key from a form or query string; anything but digits names nothing (not a 500)."""
+    return int(value) if (value or "").isdigit() else 0
+
+
 def _parse_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value or "")
@@ -79,8 +115,8 @@ def book(request):
     """Take a number from home: commune → field → day → slot. Signing in is asked at the end."""
     center_id = request.POST.get("center") or request.GET.get("center")
     if not center_id:
-        return render(request, "queueing/book_center.html", {"communes": communes_with_centers()})
-    center = ServiceCenter.objects.filter(pk=center_id, is_active=True).first()
+        return render(request, "queueing/book_center.html", {"communes": _communes_to_book_at()})
+    center = ServiceCenter.objects.filter(pk=_pk(center_id), is_active=True).first()
     if center is None:
         messages.error(request, _("Không tìm thấy trung tâm đã chọn. Xin chọn lại."))
         return redirect("queueing:book")
@@ -90,16 +126,18 @@ def book(request):
     days = _bookable_days(center, local_today(center, now), settings.booking_days_ahead)
     data = request.POST if request.method == "POST" else request.GET
     field = next((f for f in fields if str(f.pk) == data.get("field")), None)
-    day = _parse_day(data.get("day"))
-    error = ""
+    if field is None and len(fields) == 1:
+        field = fields[0]
+    day = _parse_day(data.get("day")) or _first_open_day(center, days, now)
+    error, status = "", 200
     if request.method == "POST":
         resident = current_resident(request)
         if resident is None:
-            return redirect(f"{reverse('residents:sign_in')}?next={request.get_full_path()}")
+            return _sign_in_then_back(request, data)
         try:
             ticket = _book_from_form(request, resident, center, field, data.get("slot"))
         except QueueError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
         else:
             messages.success(request, _("Đã đặt số %(n)s.") % {"n": ticket.display_number})
             return redirect(links.ticket_path(ticket))
@@ -113,10 +151,11 @@ def book(request):
         "slots": slots_for(center, field.pk, day, settings, at=now)
         if field and day in days
         else None,
+        "slot": data.get("slot", ""),
         "error": error,
         "resident": current_resident(request),
     }
-    return render(request, "queueing/book.html", context, status=409 if error else 200)
+    return render(request, "queueing/book.html", context, status=status)
 
 
 def _book_from_form(request, resident, center, field, slot_value):
@@ -140,14 +179,14 @@ def _book_from_form(request, resident, center, field, slot_value):
 @require_GET
 def book_slots(request):
     """The slot radios for a centre, field and day (HTMX swaps them in as the choice changes)."""
-    center = get_object_or_404(ServiceCenter, pk=request.GET.get("center"), is_active=True)
-    field = get_object_or_404(Field, pk=request.GET.get("field") or 0)
+    center = get_object_or_404(ServiceCenter, pk=_pk(request.GET.get("center")), is_active=True)
+    field = get_object_or_404(Field, pk=_pk(request.GET.get("field")))
     day = _parse_day(request.GET.get("day"))
     settings = services.settings_for(center)
     now = timezone.now()
     days = _bookable_days(center, local_today(center, now), settings.booking_days_ahead)
     slots = slots_for(center, field.pk, day, settings, at=now) if day in days else None
-    return render(request, "queueing/_slots.html", {"slots": slots, "day": day})
+    return render(request, "queueing/_slots.html", {"slots": slots, "day": day, "field": field})
 
 
 @resident_required
@@ -167,7 +206,7 @@ def _ticket_context(request, ticket: Ticket) -> dict:
     now = timezone.now()
     resident = current_resident(request)
     owner = resident is not None and ticket.resident_id == resident.pk
-    return {
+    context = {
         "ticket": ticket,
         "token": request.resolver_match.kwargs["token"],
         "estimate": estimates.estimate_for(ticket, now),
@@ -177,6 +216,15 @@ def _ticket_context(request, ticket: Ticket) -> dict:
         "lapses_at": services.lapse_moment(ticket) if ticket.state == State.BOOKED else None,
         "live": ticket.state in (State.BOOKED, State.WAITING, State.CALLED, State.SERVING),
     }
+    return {**context, "version": _status_version(context)}
+
+
+def _status_version(context: dict) -> str:
+    """A digest of what the status part shows. The page polls with it and gets 204 while it
+    holds, so the part is redrawn (and read out by a screen reader) only when something changed."""
+    ticket = context["ticket"]
+    shown = (ticket.state, ticket.counter_id, ticket.recalls, context["estimate"])
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:12]
 
 
 @never_cache
@@ -198,6 +246,8 @@ def ticket_status(request, token):
     except QueueError as exc:
         return HttpResponse(exc.message, status=exc.status)
     context = _ticket_context(request, found)
+    if context["live"] and request.GET.get("v") == context["version"]:
+        return HttpResponse(status=204)  # nothing new: htmx keeps the part and polls on
     response = render(request, "queueing/_ticket_status.html", context)
     if not context["live"]:
         response.status_code = 286
@@ -265,8 +315,11 @@ def ticket_qr(request, token):
     return HttpResponse(_qr_svg(links.ticket_url(found)), content_type="image/svg+xml")
 
 
-def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#0b0c0c")
+def _qr_svg(url: str, *, scalable: bool = False) -> str:
+    """``scalable`` leaves out width and height (a viewBox instead), so CSS can size the code."""
+    return segno.make(url, error="m").svg_inline(
+        scale=4, border=2, dark="#0b0c0c", omitsize=scalable
+    )
 
 
 # --------------------------------------------------------------------------- kiosk
@@ -358,7 +411,7 @@ def kiosk_slip(request, token, ticket_token):
         "ticket": issued,
         "token": token,
         "ticket_url": url,
-        "qr_svg": _qr_svg(url),
+        "qr_svg": _qr_svg(url, scalable=True),  # 30 mm wide on the printed slip
         "estimate": estimates.estimate_for(issued, timezone.now()),
     }
     return render(request, "queueing/kiosk_slip.html", context)
@@ -402,7 +455,11 @@ def _staff_centers(user):
 
 def _chosen_center(request):
     centers = _staff_centers(request.user)
-    chosen = centers.filter(pk=request.GET.get("center") or 0).first() or centers.first()
+    # ``center`` may be "all" (statistics) or anything typed into the URL: only a plain number
+    # names one (a filter on "all" or on a 30-digit number would be a server error).
+    wanted = request.GET.get("center", "")
+    named = wanted.isdecimal() and len(wanted) < 10
+    chosen = (centers.filter(pk=int(wanted)).first() if named else None) or centers.first()
     if chosen is None:
         raise PermissionDenied(_("Tài khoản của bạn không gắn với trung tâm nào."))
     return chosen, centers
