@@ -54,6 +54,9 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 # The public base URL printed in QR codes (receipts point residents to the tracking page).
 PUBLIC_BASE_URL = os.environ.get("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Behind a proxy, the request header (as Django names it, e.g. HTTP_X_REAL_IP) that carries the
+# visitor's address, so per-address limits (queue bookings) count visitors, not the proxy.
+MOTCUA_TRUSTED_PROXY_HEADER = os.environ.get("MOTCUA_TRUSTED_PROXY_HEADER", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

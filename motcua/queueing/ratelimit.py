@@ -48,5 +48,5 @@ def count_booking_attempt(*, phone: str, address: str, at: datetime) -> None:
 def client_address(request) -> str:
     """The caller's address. Behind a proxy, set ``MOTCUA_TRUSTED_PROXY_HEADER`` (e.g.
     ``HTTP_X_REAL_IP``) so the limit is per visitor, not per proxy."""
-    header = getattr(settings, "MOTCUA_TRUSTED_PROXY_HEADER", "")
+    header = settings.MOTCUA_TRUSTED_PROXY_HEADER
     return (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")

@@ -506,3 +506,26 @@ def test_openapi_lists_the_queue(client, db):
         "/statistics",
     ]:
         assert f"/api/v1/queue{path}" in paths, path
+
+
+def test_behind_a_proxy_the_limit_counts_the_visitor_not_the_proxy(
+    client, q, booking_day, settings
+):
+    settings.MOTCUA_TRUSTED_PROXY_HEADER = "HTTP_X_REAL_IP"
+    starts = [s["start"] for s in slots(client, q, booking_day)]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(ratelimit.PER_ADDRESS):
+        token = new_resident_token(f"09111111{i:02d}")
+        response, body = book(
+            client, q, token, starts[i % len(starts)], **proxy, HTTP_X_REAL_IP="203.0.113.7"
+        )
+        assert response.status_code == 201, body
+    token = new_resident_token("0911111199")
+    error_of(
+        book(client, q, token, starts[-1], **proxy, HTTP_X_REAL_IP="203.0.113.7"),
+        429,
+        "rate_limited",
+    )
+    # Same proxy, another visitor behind it: under its own limit.
+    response = book(client, q, token, starts[-1], **proxy, HTTP_X_REAL_IP="203.0.113.8")[0]
+    assert response.status_code == 201
