@@ -96,8 +96,10 @@ def _sign_in_then_back(request, data):
 
 
 def _pk(value: str | None) -> int:
-    """A primary key from a form or query string; anything but digits names nothing (not a 500)."""
-    return int(value) if (value or "").isdigit() else 0
+    """A primary key from a form or query string. Anything but a plain number ("all", "abc", 30
+    digits) names nothing: a filter on it would be a server error."""
+    value = value or ""
+    return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -455,11 +457,8 @@ def _staff_centers(user):
 
 def _chosen_center(request):
     centers = _staff_centers(request.user)
-    # ``center`` may be "all" (statistics) or anything typed into the URL: only a plain number
-    # names one (a filter on "all" or on a 30-digit number would be a server error).
-    wanted = request.GET.get("center", "")
-    named = wanted.isdecimal() and len(wanted) < 10
-    chosen = (centers.filter(pk=int(wanted)).first() if named else None) or centers.first()
+    # ``center`` may be "all" (statistics): then the first centre is the one shown above the table.
+    chosen = centers.filter(pk=_pk(request.GET.get("center"))).first() or centers.first()
     if chosen is None:
         raise PermissionDenied(_("Tài khoản của bạn không gắn với trung tâm nào."))
     return chosen, centers
