@@ -46,7 +46,7 @@ def q(transactional_db, settings, live_server):
 
 @pytest.fixture
 def screens(browser, browser_context_args):
-    """A phone for the resident, and desktop-sized browsers for the kiosk, the TV and the counter."""
+    """A phone for the resident; desktop-sized browsers for the kiosk, the TV and the counter."""
     opened = []
 
     def open_screen(viewport=None):
@@ -105,9 +105,7 @@ def test_book_check_in_call_display_serve_and_rate(q, screens, live_server, scre
     expect(counter.get_by_test_id("ticket-number")).to_contain_text(booked.display_number)
 
     # The screen shows it within 2 seconds, without a reload; the phone shows where to go.
-    expect(tv.get_by_test_id("counter-1-ticket")).to_have_text(
-        booked.display_number, timeout=2000
-    )
+    expect(tv.get_by_test_id("counter-1-ticket")).to_have_text(booked.display_number, timeout=2000)
     expect(phone.get_by_test_id("ticket-counter")).to_contain_text("1", timeout=7000)
     screenshot(tv, "queue-journey-display")
 

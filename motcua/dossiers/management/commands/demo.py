@@ -24,6 +24,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dvcqg.services import track_untracked_dossiers
 from motcua.dvcqg.tasks import push_after_commit
 from motcua.progress import progress
+from motcua.queueing import demo as queue_demo
 from motcua.residents.demo_data import (
     DEMO_ID_NUMBER,
     DEMO_PHONE,
@@ -60,6 +61,15 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"  Đã có {Dossier.objects.count()} hồ sơ, giữ nguyên dữ liệu.")
         ensure_demo_resident()
+        self.step("Sinh lịch sử xếp hàng lấy số tại trung tâm các xã mẫu")
+        queue_started = time.monotonic()
+        days = queue_demo.demo_day_count()
+        with progress(days, "Hàng đợi (ngày × xã)", self.stderr, enabled=days > 0) as bar:
+            replayed = queue_demo.replay_queues(progress=bar)
+        self.stdout.write(
+            f"  {replayed.tickets} số thứ tự đã được cấp "
+            f"({time.monotonic() - queue_started:.0f} giây)."
+        )
         self.queue_portal_sync()
         self.print_banner(users, addr, time.monotonic() - started)
         if not no_serve:
@@ -107,4 +117,6 @@ class Command(BaseCommand):
             f"Công dân mẫu: đăng nhập tại /dang-nhap-cong-dan/ bằng số {DEMO_PHONE} (mã đăng nhập "
             f"in ra ở cửa sổ này) hoặc bằng VNeID giả lập với số định danh {DEMO_ID_NUMBER}."
         )
+        for line in queue_demo.banner_lines(f"http://{addr}"):
+            self.stdout.write(line)
         self.stdout.write("")
