@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.queueing.conftest import QueueWorld, open_all_day
+
 # live_server runs Django in a thread while Playwright's sync API runs an event loop in this one.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -77,3 +79,13 @@ def screenshot():
         return saved
 
     return take
+
+
+@pytest.fixture
+def open_queue(transactional_db, settings, live_server):
+    """The queue tests' world with today a working day open at every hour, so numbers are
+    issued whenever the browser tests run; slips link to the live server."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    world = QueueWorld()
+    open_all_day(world.center)
+    return world

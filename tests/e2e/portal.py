@@ -16,7 +16,7 @@ from motcua.dossiers import services
 from motcua.dossiers.workflow import Action
 from motcua.notify.models import Message
 from motcua.residents.sessions import SESSION_KEY
-from tests.world import GOOD_ID
+from tests.world import GOOD_ID, PASSWORD
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE = "0903123456"
@@ -33,6 +33,14 @@ def write_pdf(path: Path, text: str = "Giay to") -> Path:
     pdf.save()
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def sign_in_officer(page, base: str, username: str) -> None:
+    """An officer signs in on the staff sign-in page with the test password."""
+    page.goto(f"{base}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def latest_code(phone: str = PHONE) -> str:
@@ -138,6 +146,28 @@ def run_axe(page) -> dict:
 
 def describe(violations: list[dict]) -> str:
     return json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def assert_accessible(page, name: str, *, min_passes: int = 15) -> None:
+    """The page fits 360 px, and axe finds no serious or critical violation at 360 and 1280 px.
+    Moderate and minor findings are printed for the record. The viewport is left at 1280 px."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert_fits(page)
+    found = {}
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        result = run_axe(page)
+        assert result["passes"] > min_passes, "axe ran too few rules: did the page load?"
+        found[width] = result["violations"]
+        print(
+            f"\n{name} @{width}: {result['passes']} rules passed, "
+            f"{len(result['violations'])} violated, needs review: {result['incomplete']}"
+        )
+    blocking = {w: [v for v in vs if v["impact"] in BLOCKING] for w, vs in found.items()}
+    others = {w: [v for v in vs if v["impact"] not in BLOCKING] for w, vs in found.items()}
+    if any(others.values()):
+        print(f"{name} ({page.url}): moderate/minor findings\n{describe(others)}")
+    assert not any(blocking.values()), f"{name} ({page.url}):\n{describe(blocking)}"
 
 
 # --------------------------------------------------------------------------- data through services

@@ -7,14 +7,8 @@ import pypdfium2
 import zxingcpp
 
 from motcua.dossiers.models import Dossier
-from tests.world import GOOD_ID, PASSWORD, World
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+from tests.e2e.portal import sign_in_officer
+from tests.world import GOOD_ID, World
 
 
 def sign_out(page):
@@ -33,7 +27,7 @@ def test_dossier_from_intake_to_return_and_tracking_by_qr(
     world = World()
     base = live_server.url
 
-    sign_in(page, base, world.reception.username)
+    sign_in_officer(page, base, world.reception.username)
     page.goto(f"{base}/can-bo/tiep-nhan/")
     page.get_by_label("Tên hoặc mã thủ tục").fill("tinh trang hon nhan")
     page.get_by_role("button", name="Tìm thủ tục").click()
@@ -53,19 +47,19 @@ def test_dossier_from_intake_to_return_and_tracking_by_qr(
     page.get_by_role("button", name="Chuyển xử lý").click()
     sign_out(page)
 
-    sign_in(page, base, world.specialist.username)
+    sign_in_officer(page, base, world.specialist.username)
     page.goto(f"{base}/can-bo/ho-so/{code}/")
     page.get_by_role("button", name="Trình lãnh đạo ký").click()
     sign_out(page)
 
-    sign_in(page, base, world.leader.username)
+    sign_in_officer(page, base, world.leader.username)
     page.get_by_role("link", name=code).click()
     page.get_by_role("link", name="Phê duyệt, ký kết quả").click()
     page.get_by_label("Kết quả giải quyết").fill("Giấy xác nhận tình trạng hôn nhân số 15/2025")
     page.get_by_role("button", name="Xác nhận: Phê duyệt, ký kết quả").click()
     sign_out(page)
 
-    sign_in(page, base, world.reception.username)
+    sign_in_officer(page, base, world.reception.username)
     page.goto(f"{base}/can-bo/ho-so/{code}/")
     page.get_by_role("button", name="Trả kết quả tại quầy").click()
     assert page.get_by_text("Đã trả kết quả tại quầy").first.is_visible()

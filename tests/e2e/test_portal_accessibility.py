@@ -12,14 +12,11 @@ from motcua.feedback.links import rating_url
 from motcua.feedback.models import RatingChannel
 from motcua.residents.models import Resident
 from tests.e2e.portal import (
-    BLOCKING,
     PHONE,
-    assert_fits,
+    assert_accessible,
     awaiting_supplement,
-    describe,
     latest_code,
     returned_online,
-    run_axe,
     sign_in_cookie,
 )
 from tests.world import World
@@ -167,19 +164,4 @@ def data(transactional_db, settings, live_server):
 def test_portal_page_has_no_serious_accessibility_violation(page, live_server, data, name):
     page.set_viewport_size({"width": 360, "height": 800})
     PAGES[name](page, live_server.url, data)
-    assert_fits(page)
-    found = {}
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        result = run_axe(page)
-        assert result["passes"] > 20, "axe ran too few rules: did the page load?"
-        found[width] = result["violations"]
-        print(
-            f"\n{name} @{width}: {result['passes']} rules passed, "
-            f"{len(result['violations'])} violated, needs review: {result['incomplete']}"
-        )
-    blocking = {w: [v for v in vs if v["impact"] in BLOCKING] for w, vs in found.items()}
-    others = {w: [v for v in vs if v["impact"] not in BLOCKING] for w, vs in found.items()}
-    if any(others.values()):
-        print(f"{name} ({page.url}): moderate/minor findings\n{describe(others)}")
-    assert not any(blocking.values()), f"{name} ({page.url}):\n{describe(blocking)}"
+    assert_accessible(page, name, min_passes=20)

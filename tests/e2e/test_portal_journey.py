@@ -22,10 +22,11 @@ from tests.e2e.portal import (
     assert_fits,
     assert_focus_visible,
     sign_in_by_phone,
+    sign_in_officer,
     tab_to,
     write_pdf,
 )
-from tests.world import GOOD_ID, PASSWORD, World
+from tests.world import GOOD_ID, World
 
 PHONE_SCREEN = {"width": 360, "height": 800}
 
@@ -47,13 +48,6 @@ def officer_page(browser, browser_context_args):
     context = browser.new_context(**browser_context_args)  # desktop, 1280 px
     yield context.new_page()
     context.close()
-
-
-def officer_signs_in(page, base, user):
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_resident_files_online_and_rates_the_result(
@@ -139,7 +133,7 @@ def test_resident_files_online_and_rates_the_result(
     screenshot(page, "portal-my-dossiers")
 
     # ---- the officer's inbox announces the online dossier; accept it, then ask for a supplement
-    officer_signs_in(officer, base, world.reception)
+    sign_in_officer(officer, base, world.reception.username)
     alert = officer.get_by_test_id("online-alert")
     expect(alert).to_contain_text("Hồ sơ trực tuyến mới")
     expect(alert).to_contain_text("1 hồ sơ trực tuyến chờ tiếp nhận")

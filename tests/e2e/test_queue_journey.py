@@ -12,36 +12,20 @@ residents' browser tests go through by phone and code.
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from motcua.queueing import links, services
 from motcua.queueing.models import Ticket, TicketPeriod, VisitRating
-from motcua.queueing.slots import local_today
 from motcua.queueing.workflow import Action, State
 from motcua.residents.models import Resident
-from motcua.units import calendars
-from motcua.units.calendars import calendar_for_center
-from motcua.units.models import DayOverride, DayOverrideKind
-from tests.e2e.portal import sign_in_cookie
-from tests.queueing.conftest import QueueWorld
-from tests.world import PASSWORD
+from tests.e2e.portal import sign_in_cookie, sign_in_officer
 
 PHONE_SCREEN = {"width": 360, "height": 800}
 
 
 @pytest.fixture
-def q(transactional_db, settings, live_server):
-    """The queue world, with today a working day open at every hour, so the journey runs now."""
-    settings.PUBLIC_BASE_URL = live_server.url
-    world = QueueWorld()
-    world.center.office_hours = "00:00-23:59"
-    world.center.save(update_fields=["office_hours"])
-    day = local_today(world.center, timezone.now())
-    if not calendar_for_center(world.center).is_working_day(day):
-        DayOverride.objects.create(date=day, kind=DayOverrideKind.WORKING_DAY)
-    calendars.invalidate_overrides()
-    return world
+def q(open_queue):
+    return open_queue
 
 
 @pytest.fixture
@@ -96,10 +80,7 @@ def test_book_check_in_call_display_serve_and_rate(q, screens, live_server, scre
 
     # At counter 1: the reception officer signs in and calls the next visitor.
     counter = screens().new_page()
-    counter.goto(f"{base}/dang-nhap/")
-    counter.get_by_label("Tên đăng nhập").fill(q.reception.username)
-    counter.get_by_label("Mật khẩu").fill(PASSWORD)
-    counter.get_by_role("button", name="Đăng nhập").click()
+    sign_in_officer(counter, base, q.reception.username)
     counter.goto(f"{base}/can-bo/quay/{q.counter1.pk}/")
     counter.get_by_role("button", name="Mời số tiếp theo").click()
     expect(counter.get_by_test_id("ticket-number")).to_contain_text(booked.display_number)

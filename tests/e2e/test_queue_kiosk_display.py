@@ -12,19 +12,13 @@ import io
 import pypdfium2
 import pytest
 import zxingcpp
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from motcua.queueing import links, services
 from motcua.queueing.models import Ticket
-from motcua.queueing.slots import local_today
 from motcua.queueing.workflow import Action
-from motcua.units import calendars
-from motcua.units.calendars import calendar_for_center
-from motcua.units.models import DayOverride, DayOverrideKind
 from tests.e2e.conftest import SCREENSHOT_DIR
-from tests.e2e.portal import BLOCKING, assert_fits, describe, run_axe
-from tests.queueing.conftest import QueueWorld
+from tests.e2e.portal import assert_accessible
 
 RECORD_SPEECH = """
 window.__spoken = [];
@@ -43,31 +37,8 @@ Object.defineProperty(window, "speechSynthesis", {
 
 
 @pytest.fixture
-def q(transactional_db, settings, live_server):
-    """The queue world, with today a working day open all day, so numbers are issued now."""
-    settings.PUBLIC_BASE_URL = live_server.url
-    world = QueueWorld()
-    world.center.office_hours = "00:00-23:59"
-    world.center.save(update_fields=["office_hours"])
-    day = local_today(world.center, timezone.now())
-    if not calendar_for_center(world.center).is_working_day(day):
-        DayOverride.objects.create(date=day, kind=DayOverrideKind.WORKING_DAY)
-    calendars.invalidate_overrides()
-    return world
-
-
-def assert_accessible(page, name: str) -> None:
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        if width == 360:
-            assert_fits(page)
-        result = run_axe(page)
-        assert result["passes"] > 15, "axe ran too few rules: did the page load?"
-        blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
-        others = [v for v in result["violations"] if v["impact"] not in BLOCKING]
-        if others:
-            print(f"{name} @{width}: moderate/minor findings\n{describe(others)}")
-        assert not blocking, f"{name} @{width} ({page.url}):\n{describe(blocking)}"
+def q(open_queue):
+    return open_queue
 
 
 def test_kiosk_issues_a_number_and_prints_a_slip(page, live_server, q, screenshot):

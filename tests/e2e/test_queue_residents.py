@@ -8,27 +8,19 @@ phone and desktop width, and photographed into docs/screenshots/queue-*.png.
 """
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from motcua.queueing import services
 from motcua.queueing.links import ticket_path
 from motcua.queueing.models import Ticket, VisitRating
-from motcua.queueing.slots import local_today
 from motcua.queueing.workflow import Action, State
-from motcua.units import calendars
-from motcua.units.calendars import calendar_for_center
-from motcua.units.models import DayOverride, DayOverrideKind
 from tests.e2e.portal import (
-    BLOCKING,
     PHONE,
-    assert_fits,
-    describe,
-    run_axe,
+    assert_accessible,
     sign_in_by_phone,
     sign_in_cookie,
 )
-from tests.queueing.conftest import QueueWorld
+from tests.queueing.conftest import QueueWorld, open_all_day
 
 PHONE_SCREEN = {"width": 360, "height": 800}
 
@@ -42,13 +34,7 @@ def q(transactional_db, settings, live_server):
 @pytest.fixture
 def open_now(q):
     """Today made a working day at the centre, open at every hour: walk-ins get a number now."""
-    q.center.office_hours = "00:00-23:59"
-    q.center.save(update_fields=["office_hours"])
-    day = local_today(q.center, timezone.now())
-    if not calendar_for_center(q.center).is_working_day(day):
-        DayOverride.objects.create(date=day, kind=DayOverrideKind.WORKING_DAY)
-    calendars.invalidate_overrides()
-    return day
+    return open_all_day(q.center)
 
 
 @pytest.fixture
@@ -60,18 +46,7 @@ def phone_page(browser, browser_context_args):
 
 def check(page, name, screenshot):
     """Fits 360 px, no blocking axe finding at either width, and a picture of each."""
-    page.set_viewport_size(PHONE_SCREEN)
-    assert_fits(page)
-    found = {}
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        result = run_axe(page)
-        assert result["passes"] > 20, "axe ran too few rules: did the page load?"
-        found[width] = [v for v in result["violations"] if v["impact"] in BLOCKING]
-        others = [v for v in result["violations"] if v["impact"] not in BLOCKING]
-        if others:
-            print(f"{name} @{width}: moderate/minor findings\n{describe(others)}")
-    assert not any(found.values()), f"{name} ({page.url}):\n{describe(found)}"
+    assert_accessible(page, name, min_passes=20)
     page.set_viewport_size(PHONE_SCREEN)
     screenshot(page, f"queue-{name}")
 

@@ -12,33 +12,21 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from motcua.queueing import services, visit_rating
 from motcua.queueing.models import Source, Ticket
 from motcua.queueing.workflow import Action
-from tests.e2e.portal import BLOCKING, assert_fits, describe, run_axe
-from tests.queueing.conftest import QueueWorld
-from tests.world import PASSWORD, vn
+from tests.e2e.portal import assert_accessible, sign_in_officer
+from tests.queueing.conftest import QueueWorld, pin_clock
+from tests.world import vn
 
 MONDAY = vn(2025, 7, 7, 9)
 
 
-class Clock:
-    def __init__(self, at):
-        self.at = at
-
-    def __call__(self):
-        return self.at
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    # Patched for the whole process, so the live server's thread reads the same time.
-    pinned = Clock(MONDAY + timedelta(minutes=40))
-    monkeypatch.setattr(timezone, "now", pinned)
-    return pinned
+    return pin_clock(monkeypatch, MONDAY + timedelta(minutes=40))
 
 
 @pytest.fixture
@@ -70,37 +58,13 @@ def q(transactional_db):
     return world
 
 
-def sign_in(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def assert_accessible(page, name: str) -> None:
-    """Fits a 360 px phone, and axe finds nothing serious or critical at either width."""
-    page.set_viewport_size({"width": 360, "height": 800})
-    assert_fits(page)
-    found = {}
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        result = run_axe(page)
-        assert result["passes"] > 20, "axe ran too few rules: did the page load?"
-        found[width] = result["violations"]
-    blocking = {w: [v for v in vs if v["impact"] in BLOCKING] for w, vs in found.items()}
-    others = {w: [v for v in vs if v["impact"] not in BLOCKING] for w, vs in found.items()}
-    if any(others.values()):
-        print(f"{name} ({page.url}): moderate/minor findings\n{describe(others)}")
-    assert not any(blocking.values()), f"{name} ({page.url}):\n{describe(blocking)}"
-
-
 def main_action(page):
     return page.get_by_test_id("main-action")
 
 
 def test_counter_officer_calls_serves_and_reads_the_queue(page, live_server, q, clock, screenshot):
     base = live_server.url
-    sign_in(page, base, q.reception.username)
+    sign_in_officer(page, base, q.reception.username)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
         "link", name="Hàng đợi"
     ).click()

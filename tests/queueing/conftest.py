@@ -2,12 +2,18 @@
 counters 1 and 2 and land (đất đai) at counter 2; counter 3 is reserved for priority and serves
 civil status. Monday 7 July 2025 is a working day."""
 
+from datetime import date, datetime, timedelta
+
 import pytest
+from django.utils import timezone
 
 from motcua.catalog.models import Field
 from motcua.queueing.models import PriorityGroup
+from motcua.queueing.slots import local_today
 from motcua.residents.models import Resident
-from motcua.units.models import Counter
+from motcua.units import calendars
+from motcua.units.calendars import calendar_for_center
+from motcua.units.models import Counter, DayOverride, DayOverrideKind
 from tests.world import World, vn  # noqa: F401  (vn re-exported for the tests)
 
 
@@ -34,3 +40,47 @@ class QueueWorld(World):
 @pytest.fixture
 def q(db):
     return QueueWorld()
+
+
+class Clock:
+    """Stands in for ``django.utils.timezone.now``; tests move it with ``at`` or ``advance``."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta) -> None:
+        self.at += timedelta(**delta)
+
+
+def pin_clock(monkeypatch, at: datetime) -> Clock:
+    """Pin the time for the whole process, so a live server's thread reads the same clock."""
+    clock = Clock(at)
+    monkeypatch.setattr(timezone, "now", clock)
+    return clock
+
+
+def open_all_day(center) -> date:
+    """Make today a working day at ``center``, open at every hour, so numbers are issued now
+    whenever the tests run; returns today's local date."""
+    center.office_hours = "00:00-23:59"
+    center.save(update_fields=["office_hours"])
+    day = local_today(center, timezone.now())
+    if not calendar_for_center(center).is_working_day(day):
+        DayOverride.objects.create(date=day, kind=DayOverrideKind.WORKING_DAY)
+    calendars.invalidate_overrides()
+    return day
+
+
+@pytest.fixture
+def today(q) -> date:
+    return open_all_day(q.center)
+
+
+@pytest.fixture
+def booking_day(q) -> date:
+    """The centre's first working day after today: every slot of it is still ahead."""
+    today = local_today(q.center, timezone.now())
+    return calendar_for_center(q.center).next_working_day(today)

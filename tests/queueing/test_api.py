@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
-from django.utils import timezone
 
 from motcua.accounts.models import Role, User
 from motcua.accounts.services import create_api_token
@@ -18,13 +17,10 @@ from motcua.catalog.models import Field
 from motcua.queueing import ratelimit
 from motcua.queueing.links import TICKET_SALT
 from motcua.queueing.models import BookingAttempt, Ticket, VisitRating
-from motcua.queueing.slots import local_today
 from motcua.queueing.workflow import State
 from motcua.residents import services as resident_services
 from motcua.residents.models import Resident
-from motcua.units import calendars
 from motcua.units.calendars import calendar_for_center
-from motcua.units.models import DayOverride, DayOverrideKind
 
 API = "/api/v1/queue"
 GOOD = {"wait": "satisfied", "courtesy": "very_satisfied"}
@@ -48,25 +44,6 @@ def error_of(result, status, code):
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def booking_day(q):
-    """The centre's first working day after today: every slot of it is still ahead."""
-    today = local_today(q.center, timezone.now())
-    return calendar_for_center(q.center).next_working_day(today)
-
-
-@pytest.fixture
-def today(q):
-    """Today, made a working day at the centre, open at every hour, so the counter works now."""
-    q.center.office_hours = "00:00-23:59"
-    q.center.save(update_fields=["office_hours"])
-    day = local_today(q.center, timezone.now())
-    if not calendar_for_center(q.center).is_working_day(day):
-        DayOverride.objects.create(date=day, kind=DayOverrideKind.WORKING_DAY)
-    calendars.invalidate_overrides()
-    return day
 
 
 @pytest.fixture

@@ -15,27 +15,15 @@ from motcua.queueing import links, services
 from motcua.queueing.models import Source, Ticket
 from motcua.queueing.workflow import Action, State
 from motcua.units.models import Counter
-from tests.queueing.conftest import vn
+from tests.queueing.conftest import pin_clock, vn
 
 MONDAY_9 = vn(2025, 7, 7, 9)
 TUESDAY_SLOT = vn(2025, 7, 8, 9)  # 09:00–09:30; check-in from 08:00, lapses at 09:45
 
 
-class Clock:
-    """Stands in for ``django.utils.timezone.now``; tests move it by setting ``at``."""
-
-    def __init__(self, at):
-        self.at = at
-
-    def __call__(self):
-        return self.at
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    pinned = Clock(MONDAY_9)
-    monkeypatch.setattr("django.utils.timezone.now", pinned)
-    return pinned
+    return pin_clock(monkeypatch, MONDAY_9)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
@@ -18,38 +17,17 @@ from motcua.notify.models import Message
 from motcua.queueing import ratelimit, services
 from motcua.queueing.links import TICKET_SALT, ticket_path, ticket_token
 from motcua.queueing.models import QueueSettings, SlotUsage, Ticket, VisitRating
-from motcua.queueing.slots import local_today, slots_for
+from motcua.queueing.slots import slots_for
 from motcua.queueing.workflow import Action, State
 from motcua.residents import sessions
 from motcua.residents.models import Resident
-from motcua.units import calendars
-from motcua.units.calendars import calendar_for_center
-from motcua.units.models import DayOverride, DayOverrideKind, ServiceCenter
+from motcua.units.models import ServiceCenter
 
 BOOK = reverse("queueing:book")
 GOOD = {"wait": "satisfied", "courtesy": "very_satisfied", "place": ""}
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def booking_day(q):
-    """The centre's first working day after today: every slot of it is still ahead."""
-    today = local_today(q.center, timezone.now())
-    return calendar_for_center(q.center).next_working_day(today)
-
-
-@pytest.fixture
-def today(q):
-    """Today, made a working day at the centre, open at every hour, so a number is issued now."""
-    q.center.office_hours = "00:00-23:59"
-    q.center.save(update_fields=["office_hours"])
-    day = local_today(q.center, timezone.now())
-    if not calendar_for_center(q.center).is_working_day(day):
-        DayOverride.objects.create(date=day, kind=DayOverrideKind.WORKING_DAY)
-    calendars.invalidate_overrides()
-    return day
 
 
 def signed_in(client, resident):

@@ -11,35 +11,21 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from motcua.accounts.models import Role, User
 from motcua.dossiers.models import Dossier
 from motcua.queueing import links, services, visit_rating
 from motcua.queueing.models import Source, Ticket, VisitDossier
 from motcua.queueing.workflow import Action, State
-from tests.queueing.conftest import vn
+from tests.queueing.conftest import pin_clock, vn
 from tests.world import GOOD_ID, PASSWORD
 
 MONDAY_9 = vn(2025, 7, 7, 9)
 
 
-class Clock:
-    def __init__(self, at):
-        self.at = at
-
-    def __call__(self):
-        return self.at
-
-    def advance(self, **delta):
-        self.at += timedelta(**delta)
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    pinned = Clock(MONDAY_9)
-    monkeypatch.setattr(timezone, "now", pinned)
-    return pinned
+    return pin_clock(monkeypatch, MONDAY_9)
 
 
 @pytest.fixture
