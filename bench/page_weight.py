@@ -70,6 +70,32 @@ def prepare_data() -> dict:
         "waiting": mine[State.AWAITING_SUPPLEMENT].code,
         "new": mine[State.SUBMITTED_ONLINE].code,
         "rating_token": rating_token(returned),
+        **queue_data(resident),
+    }
+
+
+def queue_data(resident) -> dict:
+    """A number the demo resident booked for the first slot of the commune centre's next working
+    day (through the services, so its live page is a real one), and the kiosk's address."""
+    from django.utils import timezone
+
+    from motcua.queueing import links
+    from motcua.queueing import services as queue
+    from motcua.queueing.slots import local_today, slots_for
+    from motcua.units.calendars import calendar_for_center
+    from motcua.units.models import ServiceCenter
+
+    center = ServiceCenter.objects.get(commune__code=COMMUNE, parent__isnull=True)
+    settings = queue.settings_for(center)
+    field = center.counters.filter(is_active=True).first().fields.first()
+    now = timezone.now()
+    day = calendar_for_center(center).next_working_day(local_today(center, now))
+    slot = slots_for(center, field.pk, day, settings, at=now)[0]
+    ticket = queue.book(resident, center, field, slot.start, at=now)
+    return {
+        "queue_center": center.pk,
+        "ticket_path": links.ticket_path(ticket),
+        "kiosk_path": links.kiosk_path(settings),
     }
 
 
@@ -132,6 +158,11 @@ def pages(data: dict) -> list[tuple[str, bool, object]]:
         ("tracking", False, goto(f"/tra-cuu/{data['waiting']}/")),
         ("rating", False, goto(f"/danh-gia/{data['rating_token']}/?kenh=cong")),
         ("rating-thanks", False, rating_thanks),
+        ("queue-book", False, goto(f"/lay-so/?center={data['queue_center']}")),
+        ("queue-ticket", False, goto(data["ticket_path"])),
+        ("queue-mine", True, goto("/so-cua-toi/")),
+        ("queue-kiosk", False, goto(data["kiosk_path"])),
+        ("queue-display", False, goto(f"/man-hinh/{data['queue_center']}/")),
     ]
 
 
