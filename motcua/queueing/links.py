@@ -3,9 +3,11 @@
     ticket_url(ticket)   -> https://…/so-thu-tu/<token>/   (the QR on the slip, the SMS link)
     kiosk_url(center)    -> https://…/kiosk/<token>/       (opened once on the kiosk's browser)
 
-Tokens are ``django.core.signing`` with salts of their own. A ticket token names the ticket and
-its nonce: whoever holds the slip may follow and cancel that one number. A kiosk token names the
-centre and its ``kiosk_key``; changing the key in the admin revokes every kiosk link at once.
+Tokens are ``django.core.signing`` signed objects with salts of their own and no timestamp: the
+same ticket always has the same address, so the slip's QR, the SMS link and the page agree. They
+do not expire; the nonce and the kiosk key are what revoke them. A ticket token names the ticket
+and its nonce: whoever holds the slip may follow and cancel that one number. A kiosk token names
+the centre and its ``kiosk_key``; changing the key in the admin revokes every kiosk link at once.
 """
 
 from django.conf import settings
@@ -21,8 +23,12 @@ TICKET_SALT = "motcua.queueing.ticket"
 KIOSK_SALT = "motcua.queueing.kiosk"
 
 
+def _signer(salt: str) -> signing.Signer:
+    return signing.Signer(salt=salt)  # reads SECRET_KEY (and its fallbacks) when called
+
+
 def ticket_token(ticket: Ticket) -> str:
-    return signing.dumps({"t": ticket.pk, "n": ticket.token_nonce}, salt=TICKET_SALT)
+    return _signer(TICKET_SALT).sign_object({"t": ticket.pk, "n": ticket.token_nonce})
 
 
 def ticket_path(ticket: Ticket) -> str:
@@ -35,7 +41,7 @@ def ticket_url(ticket: Ticket) -> str:
 
 def open_ticket(token: str) -> Ticket:
     try:
-        claims = signing.loads(token, salt=TICKET_SALT)
+        claims = _signer(TICKET_SALT).unsign_object(token)
         pk, nonce = int(claims["t"]), str(claims["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise _invalid_ticket() from exc
@@ -60,8 +66,8 @@ def _invalid_ticket() -> QueueError:
 
 
 def kiosk_token(queue_settings: QueueSettings) -> str:
-    return signing.dumps(
-        {"c": queue_settings.center_id, "k": queue_settings.kiosk_key}, salt=KIOSK_SALT
+    return _signer(KIOSK_SALT).sign_object(
+        {"c": queue_settings.center_id, "k": queue_settings.kiosk_key}
     )
 
 
@@ -71,7 +77,7 @@ def kiosk_path(queue_settings: QueueSettings) -> str:
 
 def open_kiosk(token: str) -> QueueSettings:
     try:
-        claims = signing.loads(token, salt=KIOSK_SALT)
+        claims = _signer(KIOSK_SALT).unsign_object(token)
         center_id, key = int(claims["c"]), str(claims["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise _invalid_kiosk() from exc

@@ -247,7 +247,7 @@ def test_a_waiting_number_shows_its_place_and_a_forged_link_is_refused(client, q
     ticket = Ticket.objects.get(pk=first["id"])
     for forged in [
         first["token"][:-3] + "abc",
-        signing.dumps({"t": ticket.pk, "n": "guessed"}, salt=TICKET_SALT),
+        signing.Signer(salt=TICKET_SALT).sign_object({"t": ticket.pk, "n": "guessed"}),
         "nonsense",
     ]:
         body = error_of(call(client, "get", f"/tickets/{forged}"), 400, "invalid_token")

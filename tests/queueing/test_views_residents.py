@@ -292,7 +292,7 @@ def test_a_forged_link_is_refused_and_changes_nothing(client, q, today):
     ticket = services.issue_ticket(q.center, q.civil)
     for forged in [
         ticket_token(ticket)[:-3] + "abc",
-        signing.dumps({"t": ticket.pk, "n": "guessed"}, salt=TICKET_SALT),
+        signing.Signer(salt=TICKET_SALT).sign_object({"t": ticket.pk, "n": "guessed"}),
     ]:
         response = client.get(reverse("queueing:ticket", args=[forged]))
         assert response.status_code == 400 and "không hợp lệ" in text(response)
@@ -379,7 +379,7 @@ def test_a_visit_is_rated_only_when_done_and_only_through_a_true_link(client, q,
     assert response.status_code == 409 and "sau khi đã được phục vụ xong" in text(response)
     assert client.post(url, GOOD).status_code == 409
 
-    forged = signing.dumps({"t": waiting.pk, "n": "guessed"}, salt=TICKET_SALT)
+    forged = signing.Signer(salt=TICKET_SALT).sign_object({"t": waiting.pk, "n": "guessed"})
     response = client.post(reverse("queueing:ticket_rate", args=[forged]), GOOD)
     assert response.status_code == 400
     assert not VisitRating.objects.exists()
