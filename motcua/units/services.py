@@ -23,6 +23,7 @@ from motcua.units.models import (
     Province,
     ServiceCenter,
 )
+from motcua.units.signals import centers_created
 
 # ---------------------------------------------------------------------------------------------
 # Administrative units
@@ -273,11 +274,11 @@ def ensure_service_centers(
         ],
         batch_size=BATCH_SIZE,
     )
-    # Bulk creation sends no post_save, so the queue's receiver never saw these centres: give
-    # them their queue settings and default priority groups here (idempotent for the others).
-    from motcua.queueing.services import ensure_queue_setup
-
-    ensure_queue_setup(ServiceCenter.objects.filter(commune__in=communes, parent__isnull=True))
+    # Bulk creation sends no post_save: tell the apps that keep per-centre data (the queue).
+    centers_created.send(
+        sender=ServiceCenter,
+        centers=ServiceCenter.objects.filter(commune__in=communes, parent__isnull=True),
+    )
     on_progress(len(new_centers))
 
     return {
