@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from motcua.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
-from motcua.feedback.criteria import Level
 from motcua.privacy import mask_digits, mask_name
+from motcua.queueing import visit_rating
 from motcua.queueing.links import kiosk_path
 from motcua.queueing.models import (
     PriorityGroup,
@@ -26,7 +26,6 @@ from motcua.queueing.models import (
     VisitRating,
     VisitRatingAnswer,
 )
-from motcua.queueing.visit_rating import QUESTIONS
 
 
 @admin.register(QueueSettings)
@@ -266,12 +265,11 @@ class VisitAnswerInline(ReadOnlyInline):
 
     @admin.display(description=_("câu hỏi"))
     def question_text(self, obj: VisitRatingAnswer) -> str:
-        found = next((q for q in QUESTIONS if q.key == obj.question), None)
-        return str(found.question) if found else obj.question
+        return visit_rating.question_text(obj.question)
 
     @admin.display(description=_("mức hài lòng"))
     def level_label(self, obj: VisitRatingAnswer) -> str:
-        return str(Level(obj.level).label) if obj.level in Level.values else obj.level
+        return visit_rating.level_text(obj.level)
 
 
 @admin.register(VisitRating)

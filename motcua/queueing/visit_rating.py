@@ -44,6 +44,17 @@ QUESTIONS: tuple[Question, ...] = (
     ),
 )
 KEYS = tuple(q.key for q in QUESTIONS)
+_BY_KEY = {q.key: q for q in QUESTIONS}
+
+
+def question_text(key: str) -> str:
+    """The question of a stored answer, as the visitor read it."""
+    return str(_BY_KEY[key].question) if key in _BY_KEY else key
+
+
+def level_text(level: str) -> str:
+    """``satisfied`` → ``Hài lòng``: a stored level of the 3-level scale in words."""
+    return str(Level(level).label) if level in Level.values else level
 
 
 def rateable(ticket: Ticket) -> bool:

@@ -4,12 +4,9 @@ from datetime import timedelta
 
 from django import template
 
-from motcua.feedback.criteria import Level
-from motcua.queueing.visit_rating import QUESTIONS
+from motcua.queueing import visit_rating
 
 register = template.Library()
-
-_QUESTIONS = {q.key: q.question for q in QUESTIONS}
 
 
 @register.filter
@@ -23,10 +20,10 @@ def minutes(value) -> int | str:
 @register.filter
 def visit_question(key: str) -> str:
     """The question of a visit rating answer, as the visitor read it."""
-    return str(_QUESTIONS.get(key, key))
+    return visit_rating.question_text(key)
 
 
 @register.filter
 def level_label(value: str) -> str:
     """``satisfied`` → ``Hài lòng``: a level of the 3-level scale in words."""
-    return str(Level(value).label) if value in Level.values else value
+    return visit_rating.level_text(value)
