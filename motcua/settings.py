@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.dvcqg",
     "motcua.queueing",
+    "motcua.insights",
     "motcua.ui",
     "django_tasks",
     "django_tasks_db",

@@ -95,6 +95,7 @@ def _mount() -> None:
     api.add_router("/ratings", ratings.router, tags=["ratings"])
     api.add_router("/portal", "motcua.api.portal.router", tags=["portal"])
     api.add_router("/queue", "motcua.api.queue.router", tags=["queue"])
+    api.add_router("/index", "motcua.api.index.router", tags=["index"])
 
 
 _mount()
