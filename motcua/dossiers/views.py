@@ -23,9 +23,10 @@ from motcua.docstore.downloads import file_response
 from motcua.dossiers import queries, services
 from motcua.dossiers.forms import ActionForm, IntakeForm, typed_owner_id
 from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
-from motcua.dossiers.workflow import TRANSITIONS
+from motcua.dossiers.workflow import TRANSITIONS, State
 from motcua.dvcqg.queries import sync_state_of
 from motcua.errors import PublicNotFound
+from motcua.insights import risk
 from motcua.privacy import mask_digits
 from motcua.queueing import visits
 from motcua.queueing.queries import ticket_of_dossier
@@ -53,10 +54,29 @@ def tracking_url(code: str, request=None) -> str:
     return settings.PUBLIC_BASE_URL + path
 
 
+# An inbox is sorted by overdue risk when it holds at most this many open dossiers (a commune has
+# a few hundred at most). A province-wide watch list beyond it keeps the due-time order of
+# ``queries.inbox`` and measures the risk of the page shown only, so it stays fast.
+RISK_SORT_LIMIT = 2000
+INBOX_PAGE_SIZE = 30
+
+
 @staff_required
 def inbox(request):
+    """The user's inbox, most at risk of missing its due time first (``insights.risk``)."""
     now = timezone.now()
-    page = Paginator(queries.inbox(request.user), 30).get_page(request.GET.get("page"))
+    dossiers = queries.inbox(request.user)
+    by_risk = dossiers.count() <= RISK_SORT_LIMIT
+    if by_risk:
+        everything = list(dossiers)
+        risks = risk.risks_for(everything, now)
+        ordered = risk.sort_by_risk(everything, now, risks=risks)
+        page = Paginator(ordered, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        online = _online_acceptances(everything, now)
+    else:
+        page = Paginator(dossiers, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        risks = risk.risks_for(page.object_list, now)
+        online = _online_acceptances(page.object_list, now)
     rows = []
     for d in page:
         step = d.running_steps[0] if d.running_steps else None
@@ -66,16 +86,33 @@ def inbox(request):
                 "light": queries.dossier_light(d, now),
                 "step": step,
                 "step_light": queries.step_light(step, now),
-                "online": queries.online_acceptance(d, now),
+                "online": online.get(d.pk),
+                "risk": risks[d.pk],
             }
         )
     watching = queries.watches_everything(request.user)
-    waiting_online = [r for r in rows if r["online"]]
+    # The banner names the earliest acceptance deadline among all online dossiers waiting.
+    waiting_online = [{"online": o} for o in sorted(online.values(), key=lambda o: o.accept_by)]
     return render(
         request,
         "dossiers/inbox.html",
-        {"page": page, "rows": rows, "watching": watching, "waiting_online": waiting_online},
+        {
+            "page": page,
+            "rows": rows,
+            "watching": watching,
+            "waiting_online": waiting_online,
+            "by_risk": by_risk,
+        },
     )
+
+
+def _online_acceptances(dossiers, now) -> dict:
+    """The acceptance deadlines of the online dossiers not yet accepted, by primary key."""
+    found = {}
+    for d in dossiers:
+        if d.state == State.SUBMITTED_ONLINE:
+            found[d.pk] = queries.online_acceptance(d, now)
+    return found
 
 
 @staff_required

@@ -1,0 +1,73 @@
+"""Step bottlenecks of a commune: where processing time goes, per internal step and officer."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from motcua.insights import periods, steps
+from motcua.insights.access import COMMUNE_PARAMETER, commune_for_insights
+from motcua.insights.periods import PeriodError
+from motcua.insights.views.dashboard import period_choices, read_period
+
+
+@login_required
+def bottlenecks(request):
+    """Per step role (and per officer in it): hand-overs, working hours used against the budget,
+    share handed over late, steps running past due; ``?period=`` picks the period (default: this
+    month), ``?commune=`` the commune for a province monitor (``access.commune_for_insights``)."""
+    commune = commune_for_insights(request)
+    keep = {COMMUNE_PARAMETER: commune.code}
+    picker = {"choices": period_choices(), "keep": keep}
+    try:
+        period = read_period(request)
+    except PeriodError as error:
+        default = periods.month_of(periods.today())
+        context = {"commune": commune, "error": str(error), "period": default, **picker}
+        context["roles"] = []
+        return render(request, "insights/steps.html", context, status=400)
+    found = steps.step_bottlenecks(commune, period)
+    scale = steps.scale_of(found)
+    query = {"period": period.key, COMMUNE_PARAMETER: commune.code}
+    context = {
+        "commune": commune,
+        "period": period,
+        **picker,
+        "roles": [_role_rows(b, scale, query) for b in found],
+        "dashboard_url": reverse("insights:dashboard") + "?" + urlencode(query),
+    }
+    return render(request, "insights/steps.html", context)
+
+
+def _role_rows(bottleneck: steps.RoleBottleneck, scale, query: dict) -> dict:
+    return {
+        "role": bottleneck.role,
+        "label": bottleneck.total.role_label,
+        "total": _row(bottleneck.total, scale, query),
+        "officers": [_row(f, scale, query) for f in bottleneck.officers],
+    }
+
+
+def _row(figures: steps.StepFigures, scale, query: dict) -> dict:
+    """One table row: the figures, the bar's widths and the links to the dossiers behind."""
+    narrowed = {"role": figures.role}
+    if figures.officer_id is not None:
+        narrowed["officer"] = figures.officer_id
+    narrowed.update(query)
+    used = steps.bar_percent(figures.median_hours, scale)
+    budget = steps.bar_percent(figures.mean_budget_hours, scale)
+    return {
+        "f": figures,
+        "used_width": used,
+        "budget_at": budget,
+        # The bar shows the median, so its colour says whether the median went over the budget.
+        "over_budget": bool(
+            figures.median_hours is not None
+            and figures.mean_budget_hours is not None
+            and figures.median_hours > figures.mean_budget_hours
+        ),
+        "links": {
+            key: reverse("insights:figure_dossiers") + "?" + urlencode({"figure": key, **narrowed})
+            for key in steps.FIGURE_KEYS
+        },
+    }
