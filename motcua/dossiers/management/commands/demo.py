@@ -13,6 +13,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.dossiers.demo_data import (
     DEMO_PASSWORD,
@@ -21,8 +22,8 @@ from motcua.dossiers.demo_data import (
     generate_history,
 )
 from motcua.dossiers.models import Dossier
-from motcua.dvcqg.services import track_untracked_dossiers
-from motcua.dvcqg.tasks import push_after_commit
+from motcua.dvcqg.services import push_due, track_untracked_dossiers
+from motcua.insights import demo as insights_demo
 from motcua.progress import progress
 from motcua.queueing import demo as queue_demo
 from motcua.residents.demo_data import (
@@ -71,18 +72,26 @@ class Command(BaseCommand):
             f"({time.monotonic() - queue_started:.0f} giây)."
         )
         self.queue_portal_sync()
+        self.step("Tính số liệu thống kê và chỉ số phục vụ (Quyết định 766) theo tháng")
+        months = insights_demo.demo_months(timezone.now())
+        with progress(len(months), "Số liệu tháng", self.stderr, enabled=bool(months)) as bar:
+            insights_demo.prepare(progress=bar)
         self.print_banner(users, addr, time.monotonic() - started)
         if not no_serve:
             self.serve(addr)
 
     def queue_portal_sync(self) -> None:
-        """History was replayed with listeners muted: give every dossier its sync state and let
-        the worker push them to the portal stand-in in the background."""
+        """History was replayed with listeners muted: give every dossier its sync state and push
+        them to the portal stand-in now, so the service index's sync criteria (1.4, 3.3) read
+        what a running system would have; later changes are pushed by the worker."""
         with transaction.atomic():
             added = track_untracked_dossiers()
-            push_after_commit()
-        if added:
-            self.stdout.write(f"  {added} hồ sơ chờ đồng bộ lên Cổng DVCQG (giả lập).")
+        if not added:
+            return
+        with progress(added, "Đồng bộ Cổng DVCQG (giả lập)", self.stderr) as bar:
+            while (report := push_due(limit=500)).claimed:
+                bar.advance(report.claimed)
+        self.stdout.write(f"  {added} hồ sơ đã đồng bộ lên Cổng DVCQG (giả lập).")
 
     def serve(self, addr: str) -> None:
         """The web server, with the background worker (notifications, portal sync) beside it."""

@@ -1,0 +1,188 @@
+"""Keeping ``CommuneMonth`` rollups current, so province-wide pages read rows, not dossiers.
+
+How a row stays right:
+
+- a dossier change marks its commune-month dirty in the change's own transaction
+  (``mark_dirty``, from ``receivers``);
+- a page or the background task recomputes a province-month's dirty or missing rows in a few
+  grouped queries (``refresh_province_month``), whatever the number of dossiers behind them;
+- rows of months that are not over yet, or whose snapshot is not frozen yet, are also recomputed
+  when older than ``STALE_AFTER``: with no event at all, an open dossier becomes overdue as time
+  passes, and ratings and portal syncs do not pass through dossier events.
+
+Frozen months never change again (``snapshots``); their rollups may, and stay available as the
+"live" values.
+"""
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from motcua.insights import figures, index_inputs
+from motcua.insights.index.scoring import score
+from motcua.insights.models import CommuneMonth, IndexSnapshot, ProvinceIndexSettings
+from motcua.insights.periods import Period, month_of
+from motcua.units.models import Commune
+from motcua.workdays import VIETNAM_TZ
+
+logger = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=10)
+# The dashboard's counts kept in a rollup (the index inputs are kept beside them).
+ROLLUP_FIGURES = (
+    "received",
+    "settled",
+    "early",
+    "on_time",
+    "late",
+    "settled_in_time",
+    "in_progress",
+    "overdue",
+    "online",
+    "digitized",
+)
+
+
+def month_start(moment: datetime) -> date:
+    return timezone.localtime(moment, VIETNAM_TZ).date().replace(day=1)
+
+
+def mark_dirty(dossier) -> None:
+    """Mark the commune-month a dossier counts in (its deciding commune, its receive month) as
+    needing a recompute. One upsert; nothing for a dossier not received yet."""
+    if dossier.received_at is None:
+        return
+    CommuneMonth.objects.bulk_create(
+        [
+            CommuneMonth(
+                commune_id=dossier.competent_commune_id,
+                month=month_start(dossier.received_at),
+                dirty=True,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["commune", "month"],
+        update_fields=["dirty"],
+    )
+
+
+def province_communes(province_id: int, period: Period):
+    """The communes of a province in force during the month (the rows a ranking lists)."""
+    return Commune.objects.current(period.last).filter(province_id=province_id)
+
+
+def settings_for(province_id: int) -> ProvinceIndexSettings:
+    found = ProvinceIndexSettings.objects.filter(province_id=province_id).first()
+    return found or ProvinceIndexSettings(province_id=province_id)
+
+
+def needs_refresh(province_id: int, period: Period, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    communes = province_communes(province_id, period)
+    rows = CommuneMonth.objects.filter(commune__in=communes, month=period.first)
+    if rows.count() < communes.count() or rows.filter(Q(dirty=True) | Q(computed_at=None)).exists():
+        return True
+    if not _may_still_change(province_id, period, now):
+        return False
+    return rows.filter(computed_at__lt=now - STALE_AFTER).exists()
+
+
+def _may_still_change(province_id: int, period: Period, now: datetime) -> bool:
+    if period.is_current(now):
+        return True
+    frozen = IndexSnapshot.objects.filter(
+        commune__province_id=province_id, month=period.first
+    ).exists()
+    return not frozen
+
+
+def refresh_province_month(province_id: int, period: Period, *, now: datetime | None = None) -> int:
+    """Recompute every commune-month row of a province for ``period`` (a month). Returns the
+    number of rows written. Three grouped queries for the figures and inputs, then one upsert."""
+    now = now or timezone.now()
+    communes = list(province_communes(province_id, period).values_list("pk", flat=True))
+    measured = index_inputs.measured_inputs(communes, period, now=now)
+    counted = _figures_by_commune(communes, period, now)
+    province = index_inputs.province_inputs(province_id, period.first)
+    entered = index_inputs.entered_for(communes, period.first)
+    portal_compatible = settings_for(province_id).portal_compatible
+    rows = []
+    for commune_id in communes:
+        inputs, result, problem = _scored(
+            measured[commune_id], province, entered.get(commune_id), period, portal_compatible
+        )
+        has_data = inputs["commune"]["dossiers_received"] > 0
+        rows.append(
+            CommuneMonth(
+                commune_id=commune_id,
+                month=period.first,
+                figures=counted.get(commune_id, dict.fromkeys(ROLLUP_FIGURES, 0)),
+                inputs=inputs,
+                scores=result.as_dict() | {"scheme": result.scheme, "entry_problem": problem},
+                total=result.total if has_data else None,
+                computed_at=now,
+                dirty=False,
+            )
+        )
+    with transaction.atomic():
+        CommuneMonth.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["commune", "month"],
+            update_fields=["figures", "inputs", "scores", "total", "computed_at", "dirty"],
+        )
+    return len(rows)
+
+
+def _scored(measured, province, entered, period: Period, portal_compatible: bool):
+    """The scoring input and result of one commune. A monitor's entry that no longer fits the
+    measured values (say, more procedures with online payment than the commune now applies) must
+    not stop the province's ranking: the commune is scored on measured values alone and the
+    problem is kept for its page to show. Returns (inputs, result, problem or "")."""
+    inputs = index_inputs.combine(measured, province, entered)
+    try:
+        return inputs, score(inputs, on=period.first, portal_compatible=portal_compatible), ""
+    except ValidationError as error:
+        problem = "; ".join(m for messages in error.message_dict.values() for m in messages)
+        logger.warning("insights: entered inputs of commune %s ignored: %s", entered, problem)
+        inputs = index_inputs.combine(measured, province, None)
+        return inputs, score(inputs, on=period.first, portal_compatible=portal_compatible), problem
+
+
+def _figures_by_commune(commune_ids, period: Period, now: datetime) -> dict[int, dict]:
+    from motcua.dossiers.models import Dossier
+
+    dossiers = Dossier.objects.filter(competent_commune_id__in=commune_ids)
+    rows = figures.breakdown(dossiers, period, "competent_commune_id", now=now, keys=ROLLUP_FIGURES)
+    return {row.pop("group"): row for row in rows}
+
+
+def ensure_fresh(province_id: int, period: Period, *, now: datetime | None = None) -> bool:
+    """Refresh a province-month if it needs it (see the module docstring). True if it did."""
+    if not needs_refresh(province_id, period, now=now):
+        return False
+    refresh_province_month(province_id, period, now=now)
+    return True
+
+
+def dirty_province_months() -> list[tuple[int, date]]:
+    pairs = (
+        CommuneMonth.objects.filter(dirty=True)
+        .values_list("commune__province_id", "month")
+        .distinct()
+    )
+    return sorted(set(pairs))
+
+
+def refresh_dirty(*, now: datetime | None = None, progress=None) -> int:
+    """Recompute every province-month that has a dirty row (``motcua refresh_insights``)."""
+    pairs = dirty_province_months()
+    written = 0
+    for i, (province_id, month) in enumerate(pairs, start=1):
+        written += refresh_province_month(province_id, month_of(month), now=now)
+        if progress:
+            progress(i, len(pairs))
+    return written

@@ -1,0 +1,440 @@
+"""The Decision 766 service index pages: the province ranking, a commune's criteria, the dossiers
+behind a criterion, the what-if form, and the monitor's inputs."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.models import Role
+from motcua.errors import PublicNotFound
+from motcua.insights import charts, exports, index_inputs, periods, ranking, rollups, services
+from motcua.insights.access import commune_by_code_for
+from motcua.insights.index import inputs as index_fields
+from motcua.insights.index.scheme import scheme_for
+from motcua.insights.index.scoring import score
+from motcua.insights.index.whatif import gaps, rank_among
+from motcua.insights.models import CommuneMonth, CommuneMonthInput, PublishedIndex
+from motcua.insights.periods import Period, PeriodError
+from motcua.units.models import Province
+
+FROZEN = "chot"  # ?nguon=chot reads the frozen snapshot
+THIS_MONTH = "this-month"  # the menu's link: whatever month it is now
+
+
+def _month(text: str | None) -> Period:
+    return periods.parse_month(text, default=periods.month_of(periods.today()))
+
+
+def province_for(request) -> Province:
+    """The province whose ranking the user may see: a monitor's own; a superuser's choice
+    (``?province=<code>``, default Hà Nội). Commune officers see only their commune: 404."""
+    user = request.user
+    if user.is_superuser:
+        code = request.GET.get("province") or "01"
+        found = Province.objects.current().filter(code=code).first()
+        if found:
+            return found
+    elif user.role == Role.PROVINCE_MONITOR and user.province_id:
+        return user.province
+    raise PublicNotFound(_("Không tìm thấy bảng xếp hạng của tỉnh này."))
+
+
+def _band(result_total, scheme):
+    if result_total is None:
+        return None
+    for band in scheme.rating_bands:
+        if result_total >= band.min:
+            return band
+    return None
+
+
+@login_required
+def ranking_page(request):
+    province = province_for(request)
+    try:
+        period = _month(request.GET.get("month"))
+    except PeriodError as error:
+        return HttpResponseBadRequest(str(error))
+    frozen_exists = ranking.is_frozen(province.pk, period)
+    frozen = frozen_exists and request.GET.get("nguon") == FROZEN
+    rows = ranking.ranking(province.pk, period, frozen=frozen)
+    scheme = scheme_for(period.first)
+    for row in rows:
+        row.band = _band(row.total, scheme)
+    if request.GET.get("format"):
+        return exports.export_response(request, _ranking_table(province, period, rows, scheme))
+    ranked = [r for r in rows if r.total is not None]
+    context = {
+        "province": province,
+        "period": period,
+        "ranked_rows": ranked,
+        "unranked_rows": [r for r in rows if r.total is None],
+        "groups": scheme.groups,
+        "frozen": frozen,
+        "frozen_exists": frozen_exists,
+        "ranked_count": len(ranked),
+        "months": _recent_months(period),
+        "chart": _totals_chart(ranked) if ranked else None,
+        "updated_at": _updated_at(province, period),
+        "export_links": exports.export_links(request),
+        "may_enter": services.may_enter_for_province(request.user, province.pk),
+    }
+    return render(request, "insights/ranking.html", context)
+
+
+def _recent_months(period: Period) -> list[Period]:
+    current = periods.month_of(periods.today())
+    months = [current]
+    while len(months) < 12:
+        months.append(months[-1].previous())
+    return months
+
+
+def _updated_at(province, period):
+    row = (
+        CommuneMonth.objects.filter(commune__province=province, month=period.first)
+        .order_by("-computed_at")
+        .first()
+    )
+    return row.computed_at if row else None
+
+
+def _totals_chart(rows):
+    return charts.bar_chart(
+        [r.commune_name for r in rows],
+        [r.total for r in rows],
+        title=_("Tổng điểm chỉ số theo xã, phường"),
+        value_format="decimal2",
+        label_header=_("Xã, phường"),
+        value_header=_("Tổng điểm"),
+    )
+
+
+def _ranking_table(province, period, rows, scheme) -> exports.Table:
+    columns = [
+        exports.Column("rank", _("Hạng"), "integer"),
+        exports.Column("name", _("Xã, phường"), "text"),
+    ]
+    columns += [exports.Column(g.key, g.name, "decimal2") for g in scheme.groups]
+    columns += [
+        exports.Column("total", _("Tổng điểm"), "decimal2"),
+        exports.Column("change", _("Thay đổi so với tháng trước"), "decimal2"),
+        exports.Column("band", _("Xếp loại tham khảo"), "text"),
+    ]
+    data = [
+        {
+            "rank": r.rank,
+            "name": r.commune_name,
+            **{g.key: r.groups.get(g.key) if r.total is not None else None for g in scheme.groups},
+            "total": r.total,
+            "change": r.change,
+            "band": r.band.name if r.band else _("Chưa có dữ liệu"),
+        }
+        for r in rows
+    ]
+    return exports.Table(
+        title=_("Xếp hạng chỉ số phục vụ (Quyết định 766/QĐ-TTg)"),
+        subtitle=f"{province.name} · {period.label}",
+        columns=columns,
+        rows=data,
+        filename_stem=f"chi-so-766-{province.code}-{period.key}",
+    )
+
+
+# --------------------------------------------------------------------------- one commune
+
+
+@dataclass
+class CommuneIndex:
+    commune: object
+    period: Period
+    row: CommuneMonth
+    result: object
+    rank: int | None
+    ranked_count: int
+    sources: dict
+
+
+def commune_index_of(request, commune_code: str, month: str) -> CommuneIndex:
+    commune = commune_by_code_for(request.user, commune_code)
+    period = periods.parse_month(month)
+    rows = ranking.ranking(commune.province_id, period)
+    mine = next((r for r in rows if r.commune_id == commune.pk), None)
+    row = CommuneMonth.objects.get(commune=commune, month=period.first)
+    portal = rollups.settings_for(commune.province_id).portal_compatible
+    result = score(row.inputs, on=period.first, portal_compatible=portal)
+    entered = index_inputs.entered_for([commune.pk], period.first).get(commune.pk)
+    return CommuneIndex(
+        commune=commune,
+        period=period,
+        row=row,
+        result=result,
+        rank=mine.rank if mine else None,
+        ranked_count=sum(1 for r in rows if r.rank is not None),
+        sources=index_inputs.sources_of(entered),
+    )
+
+
+@login_required
+def commune_index(request, commune_code, month):
+    chosen = request.GET.get("month")
+    if month == THIS_MONTH:
+        chosen = periods.month_of(periods.today()).key
+    if chosen and chosen != month:  # the month picker (a plain GET form, no script)
+        return redirect("insights:commune_index", commune_code, chosen)
+    try:
+        index = commune_index_of(request, commune_code, month)
+    except PeriodError as error:
+        return HttpResponseBadRequest(str(error))
+    scheme = scheme_for(index.period.first)
+    published = PublishedIndex.objects.filter(commune=index.commune).order_by("-period_start")
+    context = {
+        "index": index,
+        "commune": index.commune,
+        "period": index.period,
+        "result": index.result,
+        "groups": _grouped(index.result),
+        "band": _band(index.row.total, scheme),
+        "gaps": gaps(index.result)[:6],
+        "whatif_fields": _whatif_fields(index.row.inputs),
+        "published": published.first(),
+        "has_data": index.row.total is not None,
+        "months": _recent_months(index.period),
+    }
+    return render(request, "insights/commune_index.html", context)
+
+
+def _grouped(result):
+    return [(g, [result.criterion(key) for key in g.criteria]) for g in result.groups]
+
+
+def _whatif_fields(inputs: dict):
+    """Every input with its current value, grouped as the scoring input is."""
+    out = []
+    for section in index_fields.SECTIONS:
+        for field in index_fields.fields_of(section):
+            out.append((field, inputs[section][field.name]))
+    return out
+
+
+@login_required
+@require_POST
+def whatif(request, commune_code, month):
+    """Score the commune with the inputs of the form, and rank the new total among the other
+    communes' live totals: nothing is stored."""
+    index = commune_index_of(request, commune_code, month)
+    changed, errors = _read_whatif(request.POST, index.row.inputs)
+    result = None
+    rank = None
+    if not errors:
+        try:
+            portal = rollups.settings_for(index.commune.province_id).portal_compatible
+            result = score(changed, on=index.period.first, portal_compatible=portal)
+        except ValidationError as error:
+            errors = error.message_dict
+    if result is not None:
+        others = (
+            CommuneMonth.objects.filter(
+                commune__in=rollups.province_communes(index.commune.province_id, index.period),
+                month=index.period.first,
+                total__isnull=False,
+            )
+            .exclude(commune=index.commune)
+            .values_list("total", flat=True)
+        )
+        rank = rank_among(result.total, others)
+    context = {
+        "index": index,
+        "before": index.result,
+        "after": result,
+        "rank": rank,
+        "errors": errors,
+        "changes": _changes(index.row.inputs, changed) if result else [],
+    }
+    template = "insights/includes/whatif_result.html"
+    if not request.headers.get("HX-Request"):
+        template = "insights/whatif_page.html"
+    return render(request, template, context, status=422 if errors else 200)
+
+
+def _read_whatif(data, inputs: dict) -> tuple[dict, dict]:
+    changed = {section: dict(values) for section, values in inputs.items()}
+    errors = {}
+    for section in index_fields.SECTIONS:
+        for field in index_fields.fields_of(section):
+            key = f"{section}.{field.name}"
+            if field.kind == index_fields.FLAG:
+                changed[section][field.name] = data.get(key) == "on"
+                continue
+            raw = (data.get(key) or "").strip().replace(".", "").replace(",", "")
+            if raw == "":
+                continue
+            if not raw.isdigit():
+                errors[key] = [
+                    _("“%(label)s”: nhập một số nguyên không âm.") % {"label": field.label}
+                ]
+                continue
+            changed[section][field.name] = int(raw)
+    return changed, errors
+
+
+def _changes(before: dict, after: dict) -> list:
+    out = []
+    for section in index_fields.SECTIONS:
+        for field in index_fields.fields_of(section):
+            old, new = before[section][field.name], after[section][field.name]
+            if old != new:
+                out.append((field, old, new))
+    return out
+
+
+# --------------------------------------------------------------------------- a criterion
+
+
+@login_required
+def criterion(request, commune_code, month, criterion):
+    try:
+        index = commune_index_of(request, commune_code, month)
+    except PeriodError as error:
+        return HttpResponseBadRequest(str(error))
+    keys = {c.key: c for c in index.result.criteria}
+    found = keys.get(criterion)
+    if found is None:
+        raise PublicNotFound(_("Không có tiêu chí này."))
+    spec = next(c for c in scheme_for(index.period.first).criteria if c.key == criterion).ratio
+    parts = _ratio_parts(spec, index, request)
+    side = request.GET.get("side", "")
+    chosen = next((p for p in parts if p["role"] == side and p["dossiers"] is not None), None)
+    chosen = chosen or next((p for p in parts if p["dossiers"] is not None), None)
+    page = None
+    if chosen is not None:
+        listed = chosen["dossiers"].select_related("procedure").order_by("received_at", "pk")
+        page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    context = {
+        "index": index,
+        "commune": index.commune,
+        "period": index.period,
+        "criterion": found,
+        "parts": parts,
+        "chosen": chosen,
+        "page_obj": page,
+    }
+    return render(request, "insights/criterion.html", context)
+
+
+def _ratio_parts(spec, index: CommuneIndex, request) -> list[dict]:
+    """Each input the criterion's ratio reads, with its value, where it came from, and (for a
+    dossier count) the dossiers behind it."""
+    parts = []
+    for role in spec.roles:
+        for name in spec.names(role):
+            section = index_fields.BY_NAME[name].section
+            dossiers = None
+            if section == index_fields.COMMUNE and index.sources.get(name) == "measured":
+                dossiers = index_inputs.dossiers_behind(index.commune.pk, name, index.period)
+            parts.append(
+                {
+                    "role": role,
+                    "name": name,
+                    "label": index_fields.BY_NAME[name].label,
+                    "value": index.row.inputs[section][name],
+                    "source": "province"
+                    if section == index_fields.PROVINCE_LEVEL
+                    else index.sources.get(name, "measured"),
+                    "dossiers": dossiers,
+                    "url": reverse(
+                        "insights:criterion",
+                        args=[index.commune.code, index.period.key, spec_key(request)],
+                    )
+                    + f"?side={role}",
+                }
+            )
+    return parts
+
+
+def spec_key(request) -> str:
+    return request.resolver_match.kwargs["criterion"]
+
+
+# --------------------------------------------------------------------------- monitor inputs
+
+
+@login_required
+def inputs(request):
+    province = province_for(request)
+    if not services.may_enter_for_province(request.user, province.pk):
+        raise PublicNotFound(_("Không tìm thấy trang nhập số liệu."))
+    try:
+        period = _month(request.GET.get("month") or request.POST.get("month"))
+    except PeriodError as error:
+        return HttpResponseBadRequest(str(error))
+    communes = list(rollups.province_communes(province.pk, period).order_by("name"))
+    chosen_code = request.GET.get("commune") or request.POST.get("commune") or ""
+    commune = next((c for c in communes if c.code == chosen_code), None)
+    errors = {}
+    if request.method == "POST":
+        errors = _save_inputs(request, province, commune, period)
+        if not errors:
+            messages.success(request, _("Đã lưu số liệu. Chỉ số được tính lại ngay."))
+            query = f"?month={period.key}" + (f"&commune={commune.code}" if commune else "")
+            return redirect(reverse("insights:inputs") + query)
+    province_row = index_inputs.province_inputs(province.pk, period.first) or {}
+    entry = (
+        CommuneMonthInput.objects.filter(commune=commune, month=period.first).first()
+        if commune
+        else None
+    )
+    context = {
+        "province": province,
+        "period": period,
+        "months": _recent_months(period),
+        "communes": communes,
+        "commune": commune,
+        "province_fields": [
+            (f, request.POST.get(f.name, province_row.get(f.name, "")))
+            for f in index_fields.fields_of(index_fields.PROVINCE_LEVEL)
+        ],
+        "commune_fields": [
+            (
+                index_fields.BY_NAME[name],
+                request.POST.get(name, (entry.overrides if entry else {}).get(name, "")),
+            )
+            for name in index_inputs.ENTERABLE
+        ],
+        "certified": entry.certified_copy_e_service if entry else False,
+        "errors": errors,
+        "form": request.POST.get("form", ""),
+    }
+    return render(request, "insights/inputs.html", context, status=422 if errors else 200)
+
+
+def _save_inputs(request, province, commune, period) -> dict:
+    try:
+        if request.POST.get("form") == "province":
+            values = {
+                f.name: request.POST.get(f.name, "")
+                for f in index_fields.fields_of(index_fields.PROVINCE_LEVEL)
+            }
+            services.save_province_inputs(request.user, province, period, values)
+        elif request.POST.get("form") == "commune" and commune is not None:
+            overrides = {name: request.POST.get(name, "") for name in index_inputs.ENTERABLE}
+            services.save_commune_inputs(
+                request.user,
+                commune,
+                period,
+                certified_copy=request.POST.get("certified_copy_e_service") == "on",
+                overrides=overrides,
+            )
+        else:
+            return {"__all__": [_("Chọn xã, phường trước khi lưu.")]}
+    except ValidationError as error:
+        return error.message_dict
+    return {}
