@@ -55,10 +55,9 @@ def competition_ranks(totals: dict[int, Decimal | None]) -> dict[int, int | None
     }
 
 
-def _rows_from_rollups(province_id: int, period: Period) -> list[RankRow]:
-    rows = CommuneMonth.objects.filter(
-        commune__in=rollups.province_communes(province_id, period), month=period.first
-    ).select_related("commune")
+def _rank_rows(stored) -> list[RankRow]:
+    """Rows of ``CommuneMonth`` (live) or ``IndexSnapshot`` (frozen); both keep the scores and
+    total, and rollups also the dashboard figures."""
     return [
         RankRow(
             commune_id=r.commune_id,
@@ -66,26 +65,21 @@ def _rows_from_rollups(province_id: int, period: Period) -> list[RankRow]:
             commune_name=r.commune.name,
             total=r.total,
             groups=r.scores.get("groups", {}),
-            figures=r.figures,
+            figures=getattr(r, "figures", {}),
         )
-        for r in rows
+        for r in stored.select_related("commune")
     ]
+
+
+def _rows_from_rollups(province_id: int, period: Period) -> list[RankRow]:
+    communes = rollups.province_communes(province_id, period)
+    return _rank_rows(CommuneMonth.objects.filter(commune__in=communes, month=period.first))
 
 
 def _rows_from_snapshots(province_id: int, period: Period) -> list[RankRow]:
-    rows = IndexSnapshot.objects.filter(
-        commune__province_id=province_id, month=period.first
-    ).select_related("commune")
-    return [
-        RankRow(
-            commune_id=r.commune_id,
-            commune_code=r.commune.code,
-            commune_name=r.commune.name,
-            total=r.total,
-            groups=r.scores.get("groups", {}),
-        )
-        for r in rows
-    ]
+    return _rank_rows(
+        IndexSnapshot.objects.filter(commune__province_id=province_id, month=period.first)
+    )
 
 
 def is_frozen(province_id: int, period: Period) -> bool:

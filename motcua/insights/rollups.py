@@ -19,7 +19,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from motcua.insights import figures, index_inputs
@@ -79,15 +78,27 @@ def settings_for(province_id: int) -> ProvinceIndexSettings:
     return found or ProvinceIndexSettings(province_id=province_id)
 
 
-def needs_refresh(province_id: int, period: Period, *, now: datetime | None = None) -> bool:
+def communes_to_refresh(province_id: int, period: Period) -> list[int]:
+    """The communes of the province whose row for the month is missing, dirty or never
+    computed: what a read must recompute before it can answer."""
+    communes = list(province_communes(province_id, period).values_list("pk", flat=True))
+    fresh = CommuneMonth.objects.filter(
+        commune_id__in=communes, month=period.first, dirty=False, computed_at__isnull=False
+    ).values_list("commune_id", flat=True)
+    done = set(fresh)
+    return [c for c in communes if c not in done]
+
+
+def is_stale(province_id: int, period: Period, *, now: datetime | None = None) -> bool:
+    """Rows of a month that can still change, computed more than ``STALE_AFTER`` ago."""
     now = now or timezone.now()
-    communes = province_communes(province_id, period)
-    rows = CommuneMonth.objects.filter(commune__in=communes, month=period.first)
-    if rows.count() < communes.count() or rows.filter(Q(dirty=True) | Q(computed_at=None)).exists():
-        return True
     if not _may_still_change(province_id, period, now):
         return False
-    return rows.filter(computed_at__lt=now - STALE_AFTER).exists()
+    return CommuneMonth.objects.filter(
+        commune__in=province_communes(province_id, period),
+        month=period.first,
+        computed_at__lt=now - STALE_AFTER,
+    ).exists()
 
 
 def _may_still_change(province_id: int, period: Period, now: datetime) -> bool:
@@ -99,11 +110,16 @@ def _may_still_change(province_id: int, period: Period, now: datetime) -> bool:
     return not frozen
 
 
-def refresh_province_month(province_id: int, period: Period, *, now: datetime | None = None) -> int:
-    """Recompute every commune-month row of a province for ``period`` (a month). Returns the
-    number of rows written. Three grouped queries for the figures and inputs, then one upsert."""
+def refresh_province_month(
+    province_id: int, period: Period, *, now: datetime | None = None, commune_ids=None
+) -> int:
+    """Recompute the commune-month rows of a province for ``period`` (a month): every commune,
+    or only ``commune_ids``. Returns the number of rows written. Three grouped queries for the
+    figures and inputs, whatever the number of communes, then one upsert."""
     now = now or timezone.now()
     communes = list(province_communes(province_id, period).values_list("pk", flat=True))
+    if commune_ids is not None:
+        communes = [c for c in communes if c in set(commune_ids)]
     measured = index_inputs.measured_inputs(communes, period, now=now)
     counted = _figures_by_commune(communes, period, now)
     province = index_inputs.province_inputs(province_id, period.first)
@@ -160,12 +176,20 @@ def _figures_by_commune(commune_ids, period: Period, now: datetime) -> dict[int,
     return {row.pop("group"): row for row in rows}
 
 
-def ensure_fresh(province_id: int, period: Period, *, now: datetime | None = None) -> bool:
-    """Refresh a province-month if it needs it (see the module docstring). True if it did."""
-    if not needs_refresh(province_id, period, now=now):
-        return False
-    refresh_province_month(province_id, period, now=now)
-    return True
+def ensure_fresh(province_id: int, period: Period, *, now: datetime | None = None) -> int:
+    """Make a province-month readable: recompute, now, the rows that are missing or dirty (only
+    those communes, so the cost follows what changed), and hand a stale month to the background
+    worker (``tasks.refresh_province_month``) rather than make the reader wait for it. Returns
+    the number of rows recomputed now."""
+    written = 0
+    pending = communes_to_refresh(province_id, period)
+    if pending:
+        written = refresh_province_month(province_id, period, now=now, commune_ids=pending)
+    if is_stale(province_id, period, now=now):
+        from motcua.insights import tasks
+
+        tasks.refresh_later(province_id, period)
+    return written
 
 
 def dirty_province_months() -> list[tuple[int, date]]:

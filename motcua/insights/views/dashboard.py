@@ -282,8 +282,8 @@ def _breakdown_table(commune, period, by, rows) -> exports.Table:
         out["on_time_ratio"] = (row["settled_in_time"] / row["settled"]) if row["settled"] else None
         data.append(out)
     return exports.Table(
-        title=_("Thống kê hồ sơ theo %(by)s") % {"by": str(BREAKDOWNS[by][1]).lower()},
-        subtitle=f"{commune.name} · {period.label}",
+        title=_("Thống kê hồ sơ"),
+        subtitle=f"{commune.name} · {period.label} · {BREAKDOWNS[by][1]}",
         columns=columns,
         rows=data,
         filename_stem=f"thong-ke-{commune.code}-{period.key}-{by}",
