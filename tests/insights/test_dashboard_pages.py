@@ -1,4 +1,4 @@
-"""The commune dashboard, the dossiers behind a figure, the monthly report and the province table."""
+"""The commune dashboard, the dossiers behind a figure, the monthly report, the province table."""
 
 import csv
 import io

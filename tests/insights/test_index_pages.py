@@ -273,3 +273,26 @@ def test_an_entry_that_no_longer_fits_is_set_aside_not_fatal(september, client):
     signed_in(client, "a.leader")
     page = client.get(reverse("insights:commune_index", args=[september.a.code, "2025-09"]))
     assert "không còn khớp" in page.content.decode()
+
+
+def test_a_stale_month_is_refreshed_by_the_worker_not_while_the_reader_waits(world):
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.insights import tasks
+
+    cache.clear()
+    now = vn(2025, 9, 20, 9)  # September is still running
+    bulk_dossiers(world, 2, received=vn(2025, 9, 1, 9), due=vn(2025, 9, 25, 17))
+    rollups.refresh_province_month(world.hanoi.pk, MONTH, now=now)
+    later = vn(2025, 9, 26, 9)
+    assert rollups.ensure_fresh(world.hanoi.pk, MONTH, now=later) == 0
+    row = CommuneMonth.objects.get(commune=world.a, month=MONTH.first)
+    assert row.figures["overdue"] == 0  # the reader got the values it had, at once
+    queued = DBTaskResult.objects.filter(task_path=tasks.refresh_province_month.module_path)
+    assert queued.count() == 1
+    rollups.ensure_fresh(world.hanoi.pk, MONTH, now=later)
+    assert queued.count() == 1  # once per window
+    tasks.refresh_province_month.call(world.hanoi.pk, "2025-09")  # what the worker runs
+    row.refresh_from_db()
+    assert row.figures["in_progress"] == 2
