@@ -108,3 +108,14 @@ def test_the_dashboard_lists_open_dossiers_most_at_risk_first(september, client)
     at_risk = dashboard(client).context["at_risk"]
     assert len(at_risk) == 3
     assert {r.level for _d, r in at_risk} == {"overdue"}
+
+
+def test_the_step_table_downloads_as_excel(world, client):
+    from openpyxl import load_workbook
+
+    signed_in(client, "a.leader")
+    response = client.get(reverse("insights:steps"), {"period": "2025-09", "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [c.value for c in next(r for r in sheet.iter_rows() if r[0].value == "Bước")]
+    assert headers[:3] == ["Bước", "Cán bộ", "Số lượt"]

@@ -296,3 +296,13 @@ def test_a_stale_month_is_refreshed_by_the_worker_not_while_the_reader_waits(wor
     tasks.refresh_province_month.call(world.hanoi.pk, "2025-09")  # what the worker runs
     row.refresh_from_db()
     assert row.figures["in_progress"] == 2
+
+
+def test_the_criteria_of_a_commune_download_as_csv(september, client):
+    signed_in(client, "a.leader")
+    url = reverse("insights:commune_index", args=[september.a.code, "2025-09"])
+    rows = client.get(url, {"format": "csv"}).content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Nhóm tiêu chí,Mã,Tiêu chí,Tử số,Mẫu số")
+    on_time = next(r for r in rows if ",2.1," in r)
+    assert on_time.endswith(",8,10,80.00,16.00,20.00")
+    assert rows[-1].startswith("Tổng điểm,")

@@ -194,6 +194,8 @@ def commune_index(request, commune_code, month):
         index = commune_index_of(request, commune_code, month)
     except PeriodError as error:
         return HttpResponseBadRequest(str(error))
+    if request.GET.get("format"):
+        return exports.export_response(request, _criteria_table(index))
     scheme = scheme_for(index.period.first)
     published = PublishedIndex.objects.filter(commune=index.commune).order_by("-period_start")
     context = {
@@ -208,8 +210,55 @@ def commune_index(request, commune_code, month):
         "published": published.first(),
         "has_data": index.row.total is not None,
         "months": _recent_months(index.period),
+        "export_links": exports.export_links(request),
     }
     return render(request, "insights/commune_index.html", context)
+
+
+def _criteria_table(index: CommuneIndex) -> exports.Table:
+    columns = [
+        exports.Column("group", _("Nhóm tiêu chí"), "text"),
+        exports.Column("code", _("Mã"), "text"),
+        exports.Column("name", _("Tiêu chí"), "text"),
+        exports.Column("numerator", _("Tử số"), "integer"),
+        exports.Column("denominator", _("Mẫu số"), "integer"),
+        exports.Column("ratio", _("Tỷ lệ"), "percent"),
+        exports.Column("points", _("Điểm"), "decimal2"),
+        exports.Column("max", _("Điểm tối đa"), "decimal2"),
+    ]
+    rows = [
+        {
+            "group": group.name,
+            "code": c.code,
+            "name": c.name,
+            "numerator": c.numerator,
+            "denominator": c.denominator,
+            "ratio": c.ratio,
+            "points": c.points,
+            "max": c.max,
+        }
+        for group, criteria in _grouped(index.result)
+        for c in criteria
+    ]
+    rows.append(
+        {
+            "group": _("Tổng điểm"),
+            "code": "",
+            "name": "",
+            "numerator": None,
+            "denominator": None,
+            "ratio": None,
+            "points": index.result.total,
+            "max": 100,
+        }
+    )
+    return exports.Table(
+        title=_("Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)"),
+        subtitle=f"{index.commune.name} · {index.period.label}",
+        columns=columns,
+        rows=rows,
+        filename_stem=f"chi-so-766-{index.commune.code}-{index.period.key}",
+    )
 
 
 def _grouped(result):

@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from motcua.insights import periods, steps
+from motcua.insights import exports, periods, steps
 from motcua.insights.access import COMMUNE_PARAMETER, commune_for_insights
 from motcua.insights.periods import PeriodError
 from motcua.insights.views.dashboard import period_choices, read_period
@@ -27,6 +28,8 @@ def bottlenecks(request):
         context["roles"] = []
         return render(request, "insights/steps.html", context, status=400)
     found = steps.step_bottlenecks(commune, period)
+    if request.GET.get("format"):
+        return exports.export_response(request, _table(commune, period, found))
     scale = steps.scale_of(found)
     query = {"period": period.key, COMMUNE_PARAMETER: commune.code}
     context = {
@@ -35,6 +38,7 @@ def bottlenecks(request):
         **picker,
         "roles": [_role_rows(b, scale, query) for b in found],
         "dashboard_url": reverse("insights:dashboard") + "?" + urlencode(query),
+        "export_links": exports.export_links(request),
     }
     return render(request, "insights/steps.html", context)
 
@@ -71,3 +75,41 @@ def _row(figures: steps.StepFigures, scale, query: dict) -> dict:
             for key in steps.FIGURE_KEYS
         },
     }
+
+
+def _table(commune, period, found) -> exports.Table:
+    """The page's table as a file: a row per step, then a row per officer of that step."""
+    columns = [
+        exports.Column("step", _("Bước"), "text"),
+        exports.Column("officer", _("Cán bộ"), "text"),
+        exports.Column("handovers", _("Số lượt"), "integer"),
+        exports.Column("median_hours", _("Thời gian dùng, trung vị (giờ làm việc)"), "decimal2"),
+        exports.Column("mean_hours", _("Thời gian dùng, trung bình (giờ làm việc)"), "decimal2"),
+        exports.Column("budget", _("Định mức (giờ)"), "decimal2"),
+        exports.Column("used_to_budget", _("Tỷ lệ dùng/định mức"), "decimal2"),
+        exports.Column("late", _("Số lượt chuyển trễ"), "integer"),
+        exports.Column("running_overdue", _("Đang giữ quá hạn bước"), "integer"),
+    ]
+    rows = []
+    for bottleneck in found:
+        for f in (bottleneck.total, *bottleneck.officers):
+            rows.append(
+                {
+                    "step": bottleneck.total.role_label,
+                    "officer": f.officer_name if f.officer_id is not None else _("Cả bước"),
+                    "handovers": f.handovers,
+                    "median_hours": f.median_hours,
+                    "mean_hours": f.mean_hours,
+                    "budget": f.mean_budget_hours,
+                    "used_to_budget": f.used_to_budget,
+                    "late": f.late,
+                    "running_overdue": f.running_overdue,
+                }
+            )
+    return exports.Table(
+        title=_("Thời gian xử lý theo bước"),
+        subtitle=f"{commune.name} · {period.label}",
+        columns=columns,
+        rows=rows,
+        filename_stem=f"buoc-xu-ly-{commune.code}-{period.key}",
+    )
