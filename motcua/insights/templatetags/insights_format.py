@@ -71,3 +71,16 @@ def ratio_pct(value, places: int = 2) -> str:
 def get_item(mapping, key):
     """``{{ row.groups|get_item:g.key }}``: a dict value by a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def signed(value, places: int = 2) -> str:
+    """A change with its sign: "+0,49", "−0,15" (a true minus sign), "0,00"; dash for None."""
+    if value is None or value == "":
+        return "—"
+    shown = dec(abs(Decimal(str(value))), places)
+    if Decimal(str(value)) > 0:
+        return f"+{shown}"
+    if Decimal(str(value)) < 0:
+        return f"\u2212{shown}"
+    return shown

@@ -263,7 +263,7 @@ def commune_dashboard(request):
         "rows": rows,
         "charts": trends.commune_charts(commune, period),
         "at_risk": _at_risk(commune, timezone.now()),
-        "query": {"period": period.key, "commune": commune.code},
+        "query": {"commune": commune.code},
         "export_links": exports.export_links(request),
     }
     return render(request, "insights/dashboard.html", context)

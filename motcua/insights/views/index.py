@@ -11,6 +11,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import Role
@@ -372,11 +373,31 @@ def criterion(request, commune_code, month, criterion):
         "commune": index.commune,
         "period": index.period,
         "criterion": found,
+        "ratio_note": RATIO_NOTES.get(spec.kind, ""),
         "parts": parts,
         "chosen": chosen,
         "page_obj": page,
     }
     return render(request, "insights/criterion.html", context)
+
+
+# How a ratio is formed when it is not simply numerator ÷ denominator (the scheme's ratio kinds).
+RATIO_NOTES = {
+    "sync": gettext_lazy(
+        "Tỷ lệ = hồ sơ đã đồng bộ ÷ số lớn hơn trong hai số: hồ sơ tiếp nhận theo báo cáo và hồ sơ "
+        "đã đồng bộ."
+    ),
+    "share_times_sync": gettext_lazy(
+        "Tỷ lệ = tử số ÷ mẫu số, nhân với tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG (tiêu chí 1.4): hồ "
+        "sơ chưa đồng bộ làm giảm điểm tiêu chí này."
+    ),
+    "complement": gettext_lazy("Tỷ lệ = (mẫu số − số phản ánh không đạt) ÷ mẫu số."),
+    "receiving_satisfaction": gettext_lazy(
+        "Tỷ lệ = (hồ sơ tiếp nhận − hồ sơ quá hạn − hồ sơ có phản ánh hoặc đánh giá không hài "
+        "lòng) ÷ hồ sơ tiếp nhận; hồ sơ quá hạn = tiếp nhận − trước hạn, đúng hạn."
+    ),
+    "flag": gettext_lazy("100 % nếu xã cung cấp dịch vụ, 0 % nếu không (số liệu nhập tay)."),
+}
 
 
 def _ratio_parts(spec, index: CommuneIndex, request) -> list[dict]:
