@@ -306,3 +306,22 @@ def test_the_criteria_of_a_commune_download_as_csv(september, client):
     on_time = next(r for r in rows if ",2.1," in r)
     assert on_time.endswith(",8,10,80.00,16.00,20.00")
     assert rows[-1].startswith("Tổng điểm,")
+
+
+def test_refresh_insights_recomputes_marked_months_and_says_what_is_wrong(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    world.receive(at=vn(2025, 9, 8, 9))  # its intake event marks September dirty
+    out = StringIO()
+    call_command("refresh_insights", stdout=out, stderr=StringIO())
+    assert "dòng số liệu tháng đã được tính lại" in out.getvalue()
+    row = CommuneMonth.objects.get(commune=world.a, month=MONTH.first)
+    assert not row.dirty and row.figures["received"] == 1
+    call_command("refresh_insights", province="01", month="2025-09", stdout=out, stderr=StringIO())
+    assert CommuneMonth.objects.filter(month=MONTH.first).count() == 2
+    with pytest.raises(CommandError, match="Không có tỉnh mã 99"):
+        call_command("refresh_insights", province="99", month="2025-09")
+    with pytest.raises(CommandError, match="2026-10"):
+        call_command("refresh_insights", province="01", month="09/2025")
