@@ -96,6 +96,7 @@ def _mount() -> None:
     api.add_router("/portal", "motcua.api.portal.router", tags=["portal"])
     api.add_router("/queue", "motcua.api.queue.router", tags=["queue"])
     api.add_router("/index", "motcua.api.index.router", tags=["index"])
+    api.add_router("/statistics", "motcua.api.statistics.router", tags=["statistics"])
 
 
 _mount()

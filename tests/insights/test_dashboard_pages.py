@@ -119,3 +119,21 @@ def test_the_step_table_downloads_as_excel(world, client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     headers = [c.value for c in next(r for r in sheet.iter_rows() if r[0].value == "Bước")]
     assert headers[:3] == ["Bước", "Cán bộ", "Số lượt"]
+
+
+def test_the_statistics_api_gives_the_dashboards_figures_in_scope_only(september, client):
+    url = "/api/v1/statistics/commune"
+    signed_in(client, "a.leader")
+    body = client.get(url, {"commune": september.a.code, "period": "2025-09", "by": "channel"})
+    assert body.status_code == 200
+    data = body.json()
+    assert (data["counts"]["received"], data["counts"]["late"], data["counts"]["overdue"]) == (
+        11,
+        2,
+        3,
+    )
+    assert data["percent"]["overdue"] == "100.00"
+    assert {g["group"]: g["counts"]["received"] for g in data["groups"]} == {1: 8, 2: 3}
+    assert client.get(url, {"commune": september.b.code, "period": "2025-09"}).status_code == 404
+    wrong = client.get(url, {"commune": september.a.code, "period": "9/2025"})
+    assert wrong.status_code == 422 and "2026-10" in wrong.json()["detail"]
