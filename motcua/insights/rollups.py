@@ -78,15 +78,22 @@ def settings_for(province_id: int) -> ProvinceIndexSettings:
     return found or ProvinceIndexSettings(province_id=province_id)
 
 
-def communes_to_refresh(province_id: int, period: Period) -> list[int]:
-    """The communes of the province whose row for the month is missing, dirty or never
-    computed: what a read must recompute before it can answer."""
+def never_computed(province_id: int, period: Period) -> list[int]:
+    """The communes of the province with no computed row for the month yet: a read recomputes
+    these before it answers (cheap: a month nobody has read yet is a new one, or an old one with
+    few changes)."""
     communes = list(province_communes(province_id, period).values_list("pk", flat=True))
-    fresh = CommuneMonth.objects.filter(
-        commune_id__in=communes, month=period.first, dirty=False, computed_at__isnull=False
+    computed = CommuneMonth.objects.filter(
+        commune_id__in=communes, month=period.first, computed_at__isnull=False
     ).values_list("commune_id", flat=True)
-    done = set(fresh)
+    done = set(computed)
     return [c for c in communes if c not in done]
+
+
+def has_dirty(province_id: int, period: Period) -> bool:
+    return CommuneMonth.objects.filter(
+        commune__in=province_communes(province_id, period), month=period.first, dirty=True
+    ).exists()
 
 
 def is_stale(province_id: int, period: Period, *, now: datetime | None = None) -> bool:
@@ -177,15 +184,17 @@ def _figures_by_commune(commune_ids, period: Period, now: datetime) -> dict[int,
 
 
 def ensure_fresh(province_id: int, period: Period, *, now: datetime | None = None) -> int:
-    """Make a province-month readable: recompute, now, the rows that are missing or dirty (only
-    those communes, so the cost follows what changed), and hand a stale month to the background
-    worker (``tasks.refresh_province_month``) rather than make the reader wait for it. Returns
-    the number of rows recomputed now."""
+    """Make a province-month readable without making the reader wait for a recompute of busy
+    communes: rows never computed are computed now; dirty rows (dossiers changed) and stale
+    rows are handed to the background worker (``tasks.refresh_later``, at most once a minute),
+    and the page says when its figures were computed. In a working day every commune is dirty
+    within minutes, and recomputing a whole province-month takes seconds at Hà Nội's scale
+    (docs/performance.md). Returns the number of rows computed now."""
     written = 0
-    pending = communes_to_refresh(province_id, period)
-    if pending:
-        written = refresh_province_month(province_id, period, now=now, commune_ids=pending)
-    if is_stale(province_id, period, now=now):
+    missing = never_computed(province_id, period)
+    if missing:
+        written = refresh_province_month(province_id, period, now=now, commune_ids=missing)
+    if has_dirty(province_id, period) or is_stale(province_id, period, now=now):
         from motcua.insights import tasks
 
         tasks.refresh_later(province_id, period)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
-from motcua.insights import index_inputs
+from motcua.insights import index_inputs, rollups
 from motcua.insights.index.inputs import validate_inputs
 from motcua.insights.models import (
     PROVINCE_INPUTS,
@@ -64,6 +64,7 @@ def save_province_inputs(user: User, province, period: Period, values: dict) -> 
         CommuneMonth.objects.filter(commune__province=province, month=period.first).update(
             dirty=True
         )
+    _rescore_now(province.pk, period)
     return row
 
 
@@ -99,7 +100,14 @@ def save_commune_inputs(
             },
         )
         CommuneMonth.objects.filter(commune=commune, month=period.first).update(dirty=True)
+    _rescore_now(commune.province_id, period)
     return row
+
+
+def _rescore_now(province_id: int, period: Period) -> None:
+    """The monitor has just changed an input and expects the ranking to show it: recompute the
+    province-month now (a rare, deliberate action; seconds at the largest scale)."""
+    rollups.refresh_province_month(province_id, period)
 
 
 def _check_whole(province: dict | None, commune: dict | None) -> None:

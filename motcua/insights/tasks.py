@@ -1,7 +1,7 @@
 """Background work of insights (django-tasks; ``motcua db_worker`` runs it).
 
-A page that finds a month's rollups stale enqueues their refresh instead of recomputing while the
-reader waits; a cache key keeps it to one enqueue per province-month per ``STALE_AFTER``.
+A page that finds a month's rollups dirty or stale enqueues their refresh instead of recomputing
+while the reader waits; a cache key keeps it to one enqueue per province-month per minute.
 """
 
 import logging
@@ -13,6 +13,7 @@ from motcua.insights import rollups
 from motcua.insights.periods import Period, parse_month
 
 logger = logging.getLogger(__name__)
+DEBOUNCE_SECONDS = 60
 
 
 @task()
@@ -22,7 +23,7 @@ def refresh_province_month(province_id: int, month: str) -> int:
 
 def refresh_later(province_id: int, period: Period) -> None:
     key = f"insights:refresh:{province_id}:{period.key}"
-    if not cache.add(key, True, timeout=int(rollups.STALE_AFTER.total_seconds())):
+    if not cache.add(key, True, timeout=DEBOUNCE_SECONDS):
         return  # already asked for within the window
     try:
         refresh_province_month.enqueue(province_id, period.key)
