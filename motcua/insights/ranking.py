@@ -29,7 +29,6 @@ class RankRow:
     rank: int | None = None
     previous_total: Decimal | None = None
     previous_rank: int | None = None
-    figures: dict = field(default_factory=dict)
 
     @property
     def change(self) -> Decimal | None:
@@ -65,9 +64,11 @@ def _rank_rows(stored) -> list[RankRow]:
             commune_name=r.commune.name,
             total=r.total,
             groups=r.scores.get("groups", {}),
-            figures=getattr(r, "figures", {}),
         )
-        for r in stored.select_related("commune")
+        # A ranking shows totals and groups: the inputs and figures stay unread (JSON per row).
+        for r in stored.select_related("commune").only(
+            "commune__code", "commune__name", "commune_id", "total", "scores"
+        )
     ]
 
 

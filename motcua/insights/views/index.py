@@ -100,12 +100,12 @@ def _recent_months(period: Period) -> list[Period]:
 
 
 def _updated_at(province, period):
-    row = (
+    return (
         CommuneMonth.objects.filter(commune__province=province, month=period.first)
         .order_by("-computed_at")
+        .values_list("computed_at", flat=True)
         .first()
     )
-    return row.computed_at if row else None
 
 
 def _totals_chart(rows):
