@@ -47,7 +47,7 @@ from motcua.feedback.criteria import Level
 from motcua.feedback.models import RatingAnswer
 from motcua.insights.periods import Period
 
-PAUSED_SINCE = "paused_since"  # the annotation ``with_pause`` adds
+PAUSED_SINCE = "paused_since"  # an annotation of ``with_facts``
 
 
 @dataclass(frozen=True)
@@ -210,13 +210,20 @@ def _judging(period: Period, now: datetime | None) -> tuple[datetime, datetime, 
     return start, end, period.measured_at(now)
 
 
-def counts(dossiers: QuerySet[Dossier], period: Period, *, now=None, keys=None) -> dict[str, int]:
-    """Every figure (or those named in ``keys``) over ``dossiers`` for ``period``, in one query."""
+def _counting(dossiers: QuerySet[Dossier], period: Period, now, keys):
+    """The cohort of ``dossiers`` received in ``period`` with the facts the chosen figures read,
+    and one ``COUNT(*) FILTER (…)`` per figure."""
     start, end, t = _judging(period, now)
     chosen = [FIGURES[k] for k in (keys or FIGURES)]
     aggregates = {f.key: Count("pk", filter=f.condition(start, end, t)) for f in chosen}
     narrowed = with_facts(dossiers.filter(_received(start, end, t)), t, _facts_of(chosen))
-    return narrowed.order_by().aggregate(**aggregates)
+    return narrowed.order_by(), aggregates
+
+
+def counts(dossiers: QuerySet[Dossier], period: Period, *, now=None, keys=None) -> dict[str, int]:
+    """Every figure (or those named in ``keys``) over ``dossiers`` for ``period``, in one query."""
+    narrowed, aggregates = _counting(dossiers, period, now, keys)
+    return narrowed.aggregate(**aggregates)
 
 
 def breakdown(
@@ -225,11 +232,8 @@ def breakdown(
     """``counts`` per value of ``by`` (a field path such as ``procedure__field``), one query; each
     row also carries the grouping value under ``"group"``. Rows come with the most received
     first."""
-    start, end, t = _judging(period, now)
-    chosen = [FIGURES[k] for k in (keys or FIGURES)]
-    aggregates = {f.key: Count("pk", filter=f.condition(start, end, t)) for f in chosen}
-    narrowed = with_facts(dossiers.filter(_received(start, end, t)), t, _facts_of(chosen))
-    rows = narrowed.order_by().values(group=F(by)).annotate(**aggregates)
+    narrowed, aggregates = _counting(dossiers, period, now, keys)
+    rows = narrowed.values(group=F(by)).annotate(**aggregates)
     return sorted(rows, key=lambda row: (-row.get("received", 0), str(row["group"])))
 
 
