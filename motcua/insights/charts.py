@@ -26,17 +26,17 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from motcua.insights.exports import as_decimal as _decimal
+from motcua.insights.numbers import FORMATS
+from motcua.insights.numbers import figure as format_figure
 
 __all__ = [
     "FORMATS",
@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 Number = int | float | Decimal | Fraction
-FORMATS = ("integer", "decimal2", "percent")
 
 # Colours of motcua.css: each has at least 3:1 contrast on white (lines and marks), text 4.5:1.
 TEXT = "#0b0c0c"
@@ -125,38 +124,6 @@ WIDE = _Layout("wide", 720, 15, 280, 32, 2.5)
 
 # ---------------------------------------------------------------------------------------------
 # Numbers
-
-
-def format_figure(value: Number | None, fmt: str, *, decimals: int | None = None) -> str:
-    """A figure as people read it in the active language: 6.323 / 19,94 / 98,36% in Vietnamese,
-    6,323 / 19.94 / 98.36% in English; "—" for no figure. Rounding is half-up."""
-    if value is None:
-        return "—"
-    if fmt == "integer":
-        return _grouped(int(value), 0)
-    places = 2 if decimals is None else decimals
-    step = Decimal(1).scaleb(-places)
-    if fmt == "decimal2":
-        return _grouped(_decimal(value).quantize(step, rounding=ROUND_HALF_UP), places)
-    if fmt == "percent":
-        return (
-            _grouped((_decimal(value) * 100).quantize(step, rounding=ROUND_HALF_UP), places) + "%"
-        )
-    raise ValueError(f"format {fmt!r} is not one of {FORMATS}")
-
-
-def _grouped(number: int | Decimal, places: int) -> str:
-    """Thousands always grouped in threes: Django's Vietnamese formats give the separators but
-    no grouping, which would print 6323 next to 6.323 elsewhere on the page."""
-    return numberformat.format(
-        number,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=places,
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-        use_l10n=True,
-    )
 
 
 def _nice_ticks(highest: Decimal, fmt: str) -> list[Decimal]:

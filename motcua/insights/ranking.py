@@ -47,11 +47,11 @@ class RankRow:
 
 def competition_ranks(totals: dict[int, Decimal | None]) -> dict[int, int | None]:
     """rank = 1 + number of strictly higher totals; None for a commune without a total."""
-    scored = [t for t in totals.values() if t is not None]
-    return {
-        key: (None if total is None else 1 + sum(1 for other in scored if other > total))
-        for key, total in totals.items()
-    }
+    descending = sorted((t for t in totals.values() if t is not None), reverse=True)
+    first_place = {}
+    for place, total in enumerate(descending, start=1):
+        first_place.setdefault(total, place)  # ties keep the place of the first of them
+    return {key: first_place.get(total) for key, total in totals.items()}
 
 
 def _rank_rows(stored) -> list[RankRow]:

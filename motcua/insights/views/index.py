@@ -1,22 +1,34 @@
 """The Decision 766 service index pages: the province ranking, a commune's criteria, the dossiers
 behind a criterion, the what-if form, and the monitor's inputs."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import Role
 from motcua.errors import PublicNotFound
-from motcua.insights import charts, exports, index_inputs, periods, ranking, rollups, services
+from motcua.insights import (
+    charts,
+    exports,
+    index_inputs,
+    numbers,
+    periods,
+    ranking,
+    rollups,
+    services,
+)
 from motcua.insights.access import commune_by_code_for
 from motcua.insights.index import inputs as index_fields
 from motcua.insights.index.scheme import scheme_for
@@ -77,6 +89,7 @@ def ranking_page(request):
         "province": province,
         "period": period,
         "ranked_rows": ranked,
+        "ranking_body": _ranking_body(ranked, scheme.groups, period),
         "unranked_rows": [r for r in rows if r.total is None],
         "groups": scheme.groups,
         "frozen": frozen,
@@ -89,6 +102,48 @@ def ranking_page(request):
         "may_enter": services.may_enter_for_province(request.user, province.pk),
     }
     return render(request, "insights/ranking.html", context)
+
+
+def _ranking_body(rows, groups, period: Period):
+    """The ranking's table rows, built in Python: 126 rows of ten cells through the template
+    language cost more than the rest of the page together (docs/performance.md)."""
+    seps = numbers.separators()
+
+    def points(value):
+        return numbers.figure(value, "decimal2", seps=seps)
+
+    return format_html_join(
+        "\n",
+        '<tr data-commune="{}"><td class="mc-table__cell--numeric">{}{}</td>'
+        '<th scope="row"><a class="mc-link" href="{}">{}</a></th>{}'
+        '<td class="mc-table__cell--numeric"><strong>{}</strong></td>'
+        '<td class="mc-table__cell--numeric">{}</td><td>{}</td></tr>',
+        (
+            (
+                row.commune_code,
+                row.rank,
+                _rank_move(row.rank_change),
+                reverse("insights:commune_index", args=[row.commune_code, period.key]),
+                row.commune_name,
+                format_html_join(
+                    "",
+                    '<td class="mc-table__cell--numeric">{}</td>',
+                    ((points(row.groups.get(g.key)),) for g in groups),
+                ),
+                points(row.total),
+                numbers.signed(row.change, seps=seps),
+                row.band.name if row.band else "—",
+            )
+            for row in rows
+        ),
+    )
+
+
+def _rank_move(change: int | None):
+    if not change:
+        return ""
+    arrow = "▲" if change > 0 else "▼"
+    return format_html(' <span class="mc-ranking__move">({}{})</span>', arrow, abs(change))
 
 
 def _recent_months(period: Period) -> list[Period]:
@@ -109,6 +164,21 @@ def _updated_at(province, period):
 
 
 def _totals_chart(rows):
+    """The bar chart of totals; drawn once per set of totals and language, then kept (drawing
+    126 bars at two widths costs more than reading the ranking)."""
+    shown = tuple((r.commune_name, str(r.total)) for r in rows)
+    key = (
+        "insights:totals-chart:"
+        + hashlib.sha256(repr((get_language(), shown)).encode()).hexdigest()
+    )
+    chart = cache.get(key)
+    if chart is None:
+        chart = _draw_totals_chart(rows)
+        cache.set(key, chart, timeout=3600)
+    return chart
+
+
+def _draw_totals_chart(rows):
     return charts.bar_chart(
         [r.commune_name for r in rows],
         [r.total for r in rows],
