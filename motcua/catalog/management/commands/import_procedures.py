@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import services
 from motcua.catalog.importers import PROCEDURES_FILE, read_procedures
+from motcua.catalog.models import Field, Procedure, ProcessStep
 from motcua.units.importers import DataFileError
 from motcua.units.management.importing import ImportCommand
 
@@ -24,6 +25,7 @@ class Command(ImportCommand):
         records = catalogue.records
         with self.progress(len(records), _("Ghi thủ tục")) as bar:
             result = services.import_procedures(records, on_progress=bar.advance)
+        self.analyze(Field, Procedure, ProcessStep)
         self.report(_("Lĩnh vực"), result["fields"])
         self.report(_("Thủ tục"), result["procedures"])
         self.stdout.write(
