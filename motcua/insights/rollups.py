@@ -12,6 +12,10 @@ How a row stays right:
 
 Frozen months never change again (``snapshots``); their rollups may, and stay available as the
 "live" values.
+
+A dossier change committed while a refresh of its month runs may be overwritten by that refresh's
+"not dirty"; the staleness rule recomputes such a month within ``STALE_AFTER`` anyway, so the live
+figures are at most that late (a frozen month's official values are its snapshot).
 """
 
 import logging
