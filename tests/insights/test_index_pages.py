@@ -336,3 +336,17 @@ def test_refresh_insights_recomputes_marked_months_and_says_what_is_wrong(world)
         call_command("refresh_insights", province="99", month="2025-09")
     with pytest.raises(CommandError, match="2026-10"):
         call_command("refresh_insights", province="01", month="09/2025")
+
+
+def test_a_wrong_month_or_a_commune_not_in_force_says_so(september, client):
+    from datetime import date
+
+    signed_in(client, "monitor.hanoi")
+    bad = client.get(reverse("insights:commune_index", args=[september.a.code, "2025-9"]))
+    assert bad.status_code == 400 and "2026-10" in bad.content.decode()
+    whatif = reverse("insights:whatif", args=[september.a.code, "thang-9"])
+    assert client.post(whatif, {}).status_code == 400
+    september.b.valid_from = date(2025, 10, 1)  # b did not exist yet in September
+    september.b.save()
+    gone = client.get(reverse("insights:commune_index", args=[september.b.code, "2025-09"]))
+    assert gone.status_code == 404

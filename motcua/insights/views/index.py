@@ -239,7 +239,9 @@ def commune_index_of(request, commune_code: str, month: str) -> CommuneIndex:
     period = periods.parse_month(month)
     rows = ranking.ranking(commune.province_id, period)
     mine = next((r for r in rows if r.commune_id == commune.pk), None)
-    row = CommuneMonth.objects.get(commune=commune, month=period.first)
+    row = CommuneMonth.objects.filter(commune=commune, month=period.first).first()
+    if row is None:  # a commune not in force that month (merged, or not yet created)
+        raise PublicNotFound(_("Không có số liệu của xã, phường này trong tháng đã chọn."))
     portal = rollups.settings_for(commune.province_id).portal_compatible
     result = score(row.inputs, on=period.first, portal_compatible=portal)
     entered = index_inputs.entered_for([commune.pk], period.first).get(commune.pk)
@@ -350,7 +352,10 @@ def _whatif_fields(inputs: dict):
 def whatif(request, commune_code, month):
     """Score the commune with the inputs of the form, and rank the new total among the other
     communes' live totals: nothing is stored."""
-    index = commune_index_of(request, commune_code, month)
+    try:
+        index = commune_index_of(request, commune_code, month)
+    except PeriodError as error:
+        return HttpResponseBadRequest(str(error))
     changed, errors = _read_whatif(request.POST, index.row.inputs)
     result = None
     rank = None
