@@ -25,18 +25,16 @@ from ninja.throttling import BaseThrottle
 from pydantic import BaseModel, ConfigDict, StrictBool, create_model, model_validator
 from pydantic import Field as SchemaField
 
-from motcua.accounts.models import Role
 from motcua.api.router import STAFF_AUTH, api
 from motcua.api.schemas import ErrorOut
-from motcua.errors import PublicNotFound
 from motcua.insights import ranking as ranking_rows
+from motcua.insights.access import province_for_insights
 from motcua.insights.index import inputs as index_inputs
 from motcua.insights.index import ratelimit
 from motcua.insights.index.scheme import Scheme, SchemeError, scheme_for
 from motcua.insights.index.scoring import CriterionScore, IndexResult, score
 from motcua.insights.periods import PeriodError, parse_month
 from motcua.queueing.ratelimit import client_address
-from motcua.units.models import Province
 
 router = Router()
 
@@ -281,17 +279,6 @@ class RankingOut(Schema):
     communes: list[RankedCommuneOut]
 
 
-def _ranking_province(user, code: str) -> Province:
-    """A monitor reads their own province, a superuser any; everybody else gets 404."""
-    found = Province.objects.current().filter(code=code).first()
-    allowed = user.is_superuser or (
-        user.role == Role.PROVINCE_MONITOR and found is not None and user.province_id == found.pk
-    )
-    if found is None or not allowed:
-        raise PublicNotFound(_("Không tìm thấy bảng xếp hạng của tỉnh này."))
-    return found
-
-
 def _float(value):
     return None if value is None else float(value)
 
@@ -307,7 +294,7 @@ def communes(request, province: str, month: str, frozen: bool = False):
     by default (refreshed from the rollups), or with ``frozen=true`` the snapshot frozen on the
     province's cut-off day (an empty list before it). Province monitors read their own province;
     other roles get 404."""
-    found = _ranking_province(request.user, province)
+    found = province_for_insights(request.user, province)
     try:
         period = parse_month(month)
     except PeriodError as exc:

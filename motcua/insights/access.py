@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
 from motcua.errors import PublicNotFound
-from motcua.units.models import Commune
+from motcua.units.models import Commune, Province
 
 COMMUNE_PARAMETER = "commune"
 # Roles that see their own commune's statistics.
@@ -85,3 +85,22 @@ def commune_by_code_for(user: User, code: str) -> Commune:
     if commune is None:
         raise PublicNotFound(_("Không tìm thấy số liệu thống kê của xã, phường này."))
     return commune
+
+
+DEFAULT_PROVINCE = "01"  # a superuser who names no province sees Hà Nội
+
+
+def province_for_insights(user: User, code: str | None = None) -> Province:
+    """The province whose communes ``user`` may compare (the ranking, the province table, the
+    monitor's inputs): a province monitor's own (naming another is refused); any, by ``code``,
+    for a superuser. Commune officers see only their commune, so everybody else gets 404."""
+    code = (code or "").strip()
+    found = None
+    if user.is_authenticated and user.is_active:
+        if user.is_superuser:
+            found = Province.objects.current().filter(code=code or DEFAULT_PROVINCE).first()
+        elif user.role == Role.PROVINCE_MONITOR and user.province_id:
+            found = user.province if not code or code == user.province.code else None
+    if found is None:
+        raise PublicNotFound(_("Không tìm thấy bảng xếp hạng của tỉnh này."))
+    return found

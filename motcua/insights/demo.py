@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier
-from motcua.insights import index_inputs, rollups, snapshots
+from motcua.insights import index_inputs, rollups, services, snapshots
 from motcua.insights.index.published import PORTAL_FILE, read_portal_file
-from motcua.insights.models import CommuneMonthInput, ProvinceMonthInput
 from motcua.insights.periods import Period, today
 from motcua.units.importers import bundled
 from motcua.units.models import Province
@@ -61,23 +60,19 @@ def _published_province_inputs() -> dict:
 
 
 def _enter_inputs(province, period: Period, values: dict, monitor, now) -> None:
-    ProvinceMonthInput.objects.update_or_create(
-        province=province,
-        month=period.first,
-        defaults={**values, "entered_by": monitor, "entered_at": now},
-    )
-    communes = list(rollups.province_communes(province.pk, period).values_list("pk", flat=True))
-    measured = index_inputs.measured_inputs(communes, period, now=now)
-    for commune_id in communes:
-        CommuneMonthInput.objects.get_or_create(
-            commune_id=commune_id,
-            month=period.first,
-            defaults={
-                "certified_copy_e_service": True,
-                "overrides": _payments(measured[commune_id]),
-                "entered_by": monitor,
-                "entered_at": now,
-            },
+    """What the monitor enters each month, through the same services as the inputs page; the
+    caller recomputes the month once afterwards."""
+    services.save_province_inputs(monitor, province, period, values, rescore=False)
+    communes = list(rollups.province_communes(province.pk, period))
+    measured = index_inputs.measured_inputs([c.pk for c in communes], period, now=now)
+    for commune in communes:
+        services.save_commune_inputs(
+            monitor,
+            commune,
+            period,
+            certified_copy=True,
+            overrides=_payments(measured[commune.pk]),
+            rescore=False,
         )
 
 

@@ -246,14 +246,9 @@ def dossiers_behind(commune_id: int, input_name: str, period: Period, *, now=Non
     start, end = period.bounds()
     t = period.measured_at(now)
     condition = _dossier_counts(start, end, t).get(input_name)
+    # Each input is a COUNT(... FILTER (condition)); the list reuses that very condition. A
+    # DISTINCT count is of procedures, not dossiers, so it has no dossier list.
     if condition is None or getattr(condition, "distinct", False):
         return None
     cohort = Dossier.objects.filter(competent_commune_id=commune_id)
     return _with_index_facts(cohort, t).filter(condition.filter)
-
-
-def inputs_for(commune, period: Period, *, now=None) -> dict:
-    """The full scoring input of one commune for a month (province part, measured part, entries)."""
-    measured = measured_inputs([commune.pk], period, now=now)[commune.pk]
-    entered = entered_for([commune.pk], period.first).get(commune.pk)
-    return combine(measured, province_inputs(commune.province_id, period.first), entered)

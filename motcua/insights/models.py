@@ -50,7 +50,19 @@ class CommuneMonth(models.Model):
         return f"{self.commune_id} {self.month:%Y-%m}"
 
 
-class ProvinceMonthInput(models.Model):
+class Entered(models.Model):
+    """Who entered a monitor's input, and when (the inputs page records it on every save)."""
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class ProvinceMonthInput(Entered):
     """Criteria 1.1–1.3 of the service index: measured for the whole province and inherited by each
     of its communes (service_index.md §4.1), entered by a province monitor each month."""
 
@@ -62,10 +74,6 @@ class ProvinceMonthInput(models.Model):
     tthc_public_required = models.PositiveIntegerField(_("TTHC phải công khai trong kỳ"))
     tthc_public_complete = models.PositiveIntegerField(_("TTHC công khai đầy đủ bộ phận"))
     tthc_public_total = models.PositiveIntegerField(_("TTHC đang công khai"))
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    entered_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("số liệu cấp tỉnh (tiêu chí 1.1–1.3)")
@@ -99,7 +107,7 @@ PROVINCE_INPUTS = (
 )
 
 
-class CommuneMonthInput(models.Model):
+class CommuneMonthInput(Entered):
     """What a monitor enters for one commune and month: the certified-copy flag (criterion 4.x),
     and values for index inputs motcua does not measure itself (online payments, petitions
     handled in another system), each replacing the measured value of the same name."""
@@ -110,10 +118,6 @@ class CommuneMonthInput(models.Model):
         _("xã cung cấp chứng thực bản sao điện tử từ bản chính"), default=False
     )
     overrides = models.JSONField(_("số liệu nhập thay"), default=dict, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    entered_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("số liệu nhập cho xã")

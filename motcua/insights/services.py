@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
 from motcua.insights import index_inputs, rollups
-from motcua.insights.index.inputs import validate_inputs
+from motcua.insights.index.inputs import COMMUNE, FLAG, fields_of, validate_inputs
 from motcua.insights.models import (
     PROVINCE_INPUTS,
     CommuneMonth,
@@ -50,8 +50,11 @@ def _check_counts(values: dict, names) -> dict:
     return clean
 
 
-def save_province_inputs(user: User, province, period: Period, values: dict) -> ProvinceMonthInput:
-    """Criteria 1.1–1.3 for the province and month (replacing what was entered before)."""
+def save_province_inputs(
+    user: User, province, period: Period, values: dict, *, rescore: bool = True
+) -> ProvinceMonthInput:
+    """Criteria 1.1–1.3 for the province and month (replacing what was entered before).
+    ``rescore=False`` leaves the recompute to the caller (many saves, one recompute)."""
     _require(user, province.pk)
     clean = _check_counts(values, PROVINCE_INPUTS)
     _check_whole(clean, None)
@@ -64,12 +67,19 @@ def save_province_inputs(user: User, province, period: Period, values: dict) -> 
         CommuneMonth.objects.filter(commune__province=province, month=period.first).update(
             dirty=True
         )
-    _rescore_now(province.pk, period)
+    if rescore:
+        _rescore_now(province.pk, period)
     return row
 
 
 def save_commune_inputs(
-    user: User, commune, period: Period, *, certified_copy: bool, overrides: dict
+    user: User,
+    commune,
+    period: Period,
+    *,
+    certified_copy: bool,
+    overrides: dict,
+    rescore: bool = True,
 ) -> CommuneMonthInput:
     """The certified-copy flag and entered values (blank = use the measured value) for a commune
     and month. Only the inputs of ``index_inputs.ENTERABLE`` can be entered."""
@@ -100,7 +110,8 @@ def save_commune_inputs(
             },
         )
         CommuneMonth.objects.filter(commune=commune, month=period.first).update(dirty=True)
-    _rescore_now(commune.province_id, period)
+    if rescore:
+        _rescore_now(commune.province_id, period)
     return row
 
 
@@ -126,6 +137,4 @@ def _check_whole(province: dict | None, commune: dict | None) -> None:
 
 
 def _neutral_commune() -> dict:
-    from motcua.insights.index.inputs import COMMUNE, FLAG, fields_of
-
     return {f.name: (False if f.kind == FLAG else 0) for f in fields_of(COMMUNE)}

@@ -17,7 +17,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.models import Role
 from motcua.errors import PublicNotFound
 from motcua.insights import (
     charts,
@@ -29,7 +28,7 @@ from motcua.insights import (
     rollups,
     services,
 )
-from motcua.insights.access import commune_by_code_for
+from motcua.insights.access import commune_by_code_for, province_for_insights
 from motcua.insights.index import inputs as index_fields
 from motcua.insights.index.scheme import scheme_for
 from motcua.insights.index.scoring import score
@@ -47,17 +46,9 @@ def _month(text: str | None) -> Period:
 
 
 def province_for(request) -> Province:
-    """The province whose ranking the user may see: a monitor's own; a superuser's choice
-    (``?province=<code>``, default Hà Nội). Commune officers see only their commune: 404."""
-    user = request.user
-    if user.is_superuser:
-        code = request.GET.get("province") or "01"
-        found = Province.objects.current().filter(code=code).first()
-        if found:
-            return found
-    elif user.role == Role.PROVINCE_MONITOR and user.province_id:
-        return user.province
-    raise PublicNotFound(_("Không tìm thấy bảng xếp hạng của tỉnh này."))
+    """The province of the page (``access.province_for_insights``; ``?province=`` for a
+    superuser)."""
+    return province_for_insights(request.user, request.GET.get("province"))
 
 
 def _band(result_total, scheme):

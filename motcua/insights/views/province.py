@@ -13,6 +13,7 @@ from motcua.insights.views.dashboard import default_period, period_choices, read
 from motcua.insights.views.index import province_for
 
 COLUMNS = ("received", "settled", "early", "on_time", "late", "in_progress", "overdue", "online")
+COUNTED = (*COLUMNS, "settled_in_time")  # the rates need it
 
 
 def province_rows(province, period: Period) -> list[dict]:
@@ -25,12 +26,11 @@ def province_rows(province, period: Period) -> list[dict]:
         counted = {row.commune_id: row.figures for row in stored}
     else:
         dossiers = Dossier.objects.filter(competent_commune_id__in=communes)
-        keys = (*COLUMNS, "settled_in_time")
-        grouped = figures.breakdown(dossiers, period, "competent_commune_id", keys=keys)
+        grouped = figures.breakdown(dossiers, period, "competent_commune_id", keys=COUNTED)
         counted = {row.pop("group"): row for row in grouped}
     rows = []
     for commune_id, commune in communes.items():
-        row = {key: 0 for key in (*COLUMNS, "settled_in_time")} | counted.get(commune_id, {})
+        row = dict.fromkeys(COUNTED, 0) | counted.get(commune_id, {})
         row["commune"] = commune
         row["on_time_rate"] = figures.percent(row["settled_in_time"], row["settled"])
         row["online_rate"] = figures.percent(row["online"], row["received"])
@@ -48,7 +48,7 @@ def overview(request):
     rows = province_rows(province, period)
     if request.GET.get("format"):
         return exports.export_response(request, _table(province, period, rows))
-    total = {key: sum(r[key] for r in rows) for key in (*COLUMNS, "settled_in_time")}
+    total = {key: sum(r[key] for r in rows) for key in COUNTED}
     with_dossiers = [r for r in rows if r["settled"]]
     chart = None
     if with_dossiers:
