@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "motcua.queueing",
     "motcua.insights",
     "motcua.ui",
+    # Above the domain apps: pages that combine several of them, and the demo (ADR 0022).
+    "motcua.desk",
+    "motcua.demo",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("motcua.accounts.urls")),
-    path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.desk.urls")),
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.residents.urls")),
     path("", include("motcua.feedback.urls")),

@@ -27,6 +27,7 @@ from motcua.catalog.models import (
     TimeUnit,
 )
 from motcua.text import fold
+from motcua.units import services as units_services
 from motcua.units.importers import Tally
 
 # ---------------------------------------------------------------------------------------------
@@ -159,6 +160,18 @@ def ensure_fields(names: Iterable[str]) -> dict[str, Field]:
     Field.objects.bulk_create(missing.values())
     existing = Field.objects.in_bulk(list(wanted.values()), field_name="code")
     return {name: existing[code] for name, code in wanted.items()}
+
+
+def ensure_service_centers_serving_fields(
+    province_codes: Iterable[str] = ("01", "46"), *, on_progress: ProgressCallback = no_progress
+) -> dict:
+    """The standard service centres of ``units.services.ensure_service_centers``, whose counters
+    serve the catalogue fields of ``STANDARD_COUNTER_FIELDS`` (created here if missing)."""
+    fields = ensure_fields(units_services.STANDARD_COUNTER_FIELDS)
+    field_ids = {name: field.id for name, field in fields.items()}
+    return units_services.ensure_service_centers(
+        province_codes, field_ids=field_ids, on_progress=on_progress
+    )
 
 
 def _upsert_fields(records: Sequence[ProcedureRecord]) -> tuple[dict[str, Field], Tally]:

@@ -160,13 +160,6 @@ def component_with_file(dossier: Dossier, uuid) -> DossierDocument | None:
     )
 
 
-def assistance_of(dossier: Dossier):
-    """Who filed the dossier for the resident, with the consent shown (None if nobody did)."""
-    from motcua.residents.models import AssistedSubmission
-
-    return AssistedSubmission.objects.select_related("assisted_by").filter(dossier=dossier).first()
-
-
 def next_actions(dossier: Dossier, user: User) -> list[Transition]:
     """The buttons to show: the same state, role and scope rules ``services.perform`` enforces."""
     if not may_act_on_dossier(user, dossier):

@@ -19,11 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.accounts.access import staff_required
 from motcua.accounts.models import Role
 from motcua.accounts.scoping import can_act_on_commune
 from motcua.catalog.models import Field
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.views import staff_required
 from motcua.feedback.criteria import Level
 from motcua.queueing import estimates, links, queries, ratelimit, services, visit_rating, visits
 from motcua.queueing.errors import QueueError

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.models import Dossier, ReturnMethod
 from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
-from motcua.residents.models import Resident
+from motcua.residents.models import AssistedSubmission, Resident
 from motcua.ui.templatetags.ui import vnd
 
 
@@ -47,3 +47,8 @@ def what_is_asked(dossier: Dossier) -> str:
             return _("Đến nhận kết quả, nộp lệ phí %(fee)s") % {"fee": vnd(fee)}
         return _("Kết quả đã sẵn sàng")
     return ""
+
+
+def assistance_of(dossier: Dossier) -> AssistedSubmission | None:
+    """Who filed the dossier for the resident, with the consent shown (None if nobody did)."""
+    return AssistedSubmission.objects.select_related("assisted_by").filter(dossier=dossier).first()

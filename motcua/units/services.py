@@ -6,7 +6,7 @@ reports every row as unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -158,6 +158,10 @@ STANDARD_COUNTERS = (
         False,
     ),
 )
+# The catalogue fields the standard counters serve, by Vietnamese name.
+STANDARD_COUNTER_FIELDS = tuple(
+    sorted({name for _n, _c, fields, _p in STANDARD_COUNTERS for name in fields})
+)
 
 
 def _check_office_hours(value: str) -> None:
@@ -211,19 +215,20 @@ def center_name_for(commune: Commune) -> str:
 
 @transaction.atomic
 def ensure_service_centers(
-    province_codes: Iterable[str] = ("01", "46"), *, on_progress: ProgressCallback = no_progress
+    province_codes: Iterable[str] = ("01", "46"),
+    *,
+    field_ids: Mapping[str, int],
+    on_progress: ProgressCallback = no_progress,
 ) -> dict:
     """Give every current commune of these provinces (default Hà Nội 01, Huế 46) a main service
     centre with the standard counters, for demos and first installs.
 
-    A commune that already has a main centre keeps it untouched (staff may have renamed it or
-    changed its hours); a centre without counters gets the standard ones. Contact details are
-    left blank rather than invented: residents would call a made-up number.
+    ``field_ids`` maps each name of ``STANDARD_COUNTER_FIELDS`` to its catalogue Field's id: the
+    catalogue sits above units, so its caller (``catalog.services.ensure_service_centers_serving
+    _fields``) looks them up. A commune that already has a main centre keeps it untouched (staff
+    may have renamed it or changed its hours); a centre without counters gets the standard ones.
+    Contact details are left blank rather than invented: residents would call a made-up number.
     """
-    from motcua.catalog.services import ensure_fields
-
-    names = sorted({name for _n, _c, fields, _p in STANDARD_COUNTERS for name in fields})
-    fields_by_name = ensure_fields(names)
 
     communes = list(
         Commune.objects.current()
@@ -262,7 +267,7 @@ def ensure_service_centers(
     ]
     Counter.objects.bulk_create(counters, batch_size=BATCH_SIZE)
     field_ids_by_number = {
-        number: [fields_by_name[n].id for n in field_names]
+        number: [field_ids[n] for n in field_names]
         for number, _name, field_names, _p in STANDARD_COUNTERS
     }
     Through = Counter.fields.through

@@ -3,21 +3,24 @@ opens the form, and the rating is counted as coming from the receipt."""
 
 import pypdfium2
 import zxingcpp
+from django.test import Client
+from django.urls import reverse
 
-from motcua.dossiers.forms_pdf import render_form
 from motcua.feedback.models import Rating
 from tests.feedback.support import ALL_GOOD, return_at_counter
-from tests.world import vn
-
-TRACKING = "https://motcua.example.vn/tra-cuu/CODE/"
+from tests.world import PASSWORD, vn
 
 
-def scan_rating_qr(dossier, base_url) -> str:
-    pdf = render_form("receipt", dossier, tracking_url=TRACKING)
+def scan_rating_qr(world, dossier, base_url) -> str:
+    """Print the receipt as the reception officer does and read its two QR codes."""
+    officer = Client()
+    assert officer.login(username=world.reception.username, password=PASSWORD)
+    pdf = officer.get(reverse("dossiers:form_pdf", args=[dossier.code, "receipt"])).content
     image = pypdfium2.PdfDocument(pdf)[0].render(scale=3).to_pil()
     codes = [r.text for r in zxingcpp.read_barcodes(image)]
-    assert TRACKING in codes
-    (rating,) = [c for c in codes if c != TRACKING]
+    tracking = f"http://testserver/tra-cuu/{dossier.code}/"
+    assert tracking in codes
+    (rating,) = [c for c in codes if c != tracking]
     assert rating.startswith(base_url)
     return rating.removeprefix(base_url)  # the path, for the test client
 
@@ -25,7 +28,7 @@ def scan_rating_qr(dossier, base_url) -> str:
 def test_the_receipt_qr_opens_the_rating_page(client, settings, world):
     settings.PUBLIC_BASE_URL = "https://motcua.example.vn"
     d = world.receive(at=vn(2025, 7, 7, 9))
-    path = scan_rating_qr(d, "https://motcua.example.vn")
+    path = scan_rating_qr(world, d, "https://motcua.example.vn")
     assert path.startswith("/danh-gia/") and path.endswith("/?kenh=qr")
 
     early = client.get(path)

@@ -242,7 +242,7 @@ def test_the_inbox_lists_the_most_at_risk_first_with_a_risk_tag(client, world):
 def test_a_watch_list_too_long_to_sort_keeps_due_order_and_still_shows_risk(
     client, world, monkeypatch
 ):
-    from motcua.dossiers import views
+    from motcua.desk import views
 
     monkeypatch.setattr(views, "RISK_SORT_LIMIT", 1)  # as if the province had thousands open
     now = timezone.now()

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 
+from motcua.catalog.services import ensure_service_centers_serving_fields
 from motcua.notify.models import Message
 from motcua.queueing import services
 from motcua.queueing.errors import QueueError
 from motcua.queueing.models import PriorityGroup, QueueSettings, Source, Ticket, TicketPeriod
 from motcua.queueing.workflow import Action, State
 from motcua.units.models import ServiceCenter
-from motcua.units.services import ensure_service_centers
 from tests.queueing.conftest import vn
 
 MONDAY_9 = vn(2025, 7, 7, 9)
@@ -345,7 +345,8 @@ def test_visit_links_to_its_dossier(q):
 
 
 def test_centres_made_in_bulk_get_their_queue_setup_too(real_units):
-    ensure_service_centers(["46"])  # Huế: 40 communes, each a centre with standard counters
+    # Huế: 40 communes, each a centre with standard counters.
+    ensure_service_centers_serving_fields(["46"])
     center = ServiceCenter.objects.filter(commune__province__code="46").first()
     assert QueueSettings.objects.filter(center__commune__province__code="46").count() == 40
     assert set(center.priority_groups.filter(is_active=True).values_list("code", flat=True)) == {

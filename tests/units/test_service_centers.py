@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from motcua.catalog.models import Field
+from motcua.catalog.services import ensure_service_centers_serving_fields
 from motcua.units import services
 from motcua.units.models import Commune, Counter, FreeService, ServiceCenter
 
 
 def test_one_center_per_hanoi_and_hue_commune_with_standard_counters(real_units):
-    result = services.ensure_service_centers()
+    result = ensure_service_centers_serving_fields()
     assert (result["centers"].created, result["counters"].created) == (166, 664)
     assert ServiceCenter.objects.count() == 166
     assert ServiceCenter.objects.filter(commune__province__code="01").count() == 126
@@ -31,10 +32,10 @@ def test_one_center_per_hanoi_and_hue_commune_with_standard_counters(real_units)
 
 
 def test_running_again_changes_nothing_and_keeps_staff_edits(real_units):
-    services.ensure_service_centers()
+    ensure_service_centers_serving_fields()
     center = ServiceCenter.objects.get(commune__code="00070")
     services.set_office_hours(center, "07:30-11:30,13:30-17:00")
-    result = services.ensure_service_centers()
+    result = ensure_service_centers_serving_fields()
     assert (result["centers"].created, result["centers"].unchanged) == (0, 166)
     assert result["counters"].created == 0
     assert ServiceCenter.objects.count() == 166 and Counter.objects.count() == 664
@@ -56,7 +57,7 @@ def test_the_command_explains_what_to_run_first():
 
 
 def test_bad_office_hours_are_refused_by_the_service(real_units):
-    services.ensure_service_centers(["46"])
+    ensure_service_centers_serving_fields(["46"])
     center = ServiceCenter.objects.filter(commune__province__code="46").first()
     with pytest.raises(ValidationError):
         services.set_office_hours(center, "17:00-08:00")

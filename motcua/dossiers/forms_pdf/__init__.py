@@ -1,6 +1,9 @@
 """Printable forms of Circular 03/2025/TT-VPCP (domain.md §7), filled from the dossier's real data.
 
-    render_form("receipt", dossier, tracking_url=...) -> PDF bytes
+    render_form("receipt", dossier, tracking_url=..., rating_url=...) -> PDF bytes
+
+The addresses printed as QR codes come from the caller: the tracking page and, on the receipt,
+the satisfaction-rating page (the feedback app signs it; dossiers do not know the feedback app).
 
 All forms are A5 portrait, as the circular asks, except the control slip (06): its hand-over table
 needs the width, so it is A5 landscape.
@@ -16,8 +19,14 @@ from reportlab.platypus import Spacer
 from motcua.dossiers.forms_pdf import layout as L
 from motcua.dossiers.models import Dossier, Extension
 from motcua.dossiers.workflow import State
-from motcua.feedback.links import rating_url
-from motcua.feedback.models import RatingChannel
+
+
+@dataclass(frozen=True)
+class Links:
+    """The addresses a form prints as QR codes."""
+
+    tracking: str
+    rating: str = ""
 
 
 class FormNotAvailable(Exception):
@@ -29,7 +38,7 @@ class Form:
     number: str
     title: str
     applies: Callable[[Dossier], bool]
-    story: Callable[[Dossier, str], list]
+    story: Callable[[Dossier, "Links"], list]
     pagesize: tuple = A5
 
 
@@ -62,7 +71,7 @@ def _officer(user) -> str:
     return user.get_full_name() if user else ""
 
 
-def _receipt(d: Dossier, url: str) -> list:
+def _receipt(d: Dossier, links: Links) -> list:
     documents = [
         [str(i), doc.name, str(doc.originals), str(doc.copies)]
         for i, doc in enumerate(d.documents.all(), start=1)
@@ -101,8 +110,7 @@ def _receipt(d: Dossier, url: str) -> list:
             ("Vào Sổ theo dõi hồ sơ, Quyển số", "……  Số thứ tự: ……"),
         ]
     )
-    rating = rating_url(d, channel=RatingChannel.RECEIPT_QR)
-    story += [Spacer(1, 3 * mm), L.qr_block(url, rating), Spacer(1, 3 * mm)]
+    story += [Spacer(1, 3 * mm), L.qr_block(links.tracking, links.rating), Spacer(1, 3 * mm)]
     story.append(
         L.signatures(
             [
@@ -114,7 +122,7 @@ def _receipt(d: Dossier, url: str) -> list:
     return story
 
 
-def _supplement(d: Dossier, url: str) -> list:
+def _supplement(d: Dossier, links: Links) -> list:
     request = d.supplements.order_by("-requested_at").first()
     story = _head(d, request.requested_at, "02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")
     story += L.rows(
@@ -149,7 +157,7 @@ def _contact(d: Dossier) -> str:
     return ", ".join(p for p in [d.center.name, d.center.address, d.center.phone] if p)
 
 
-def _refusal(d: Dossier, url: str) -> list:
+def _refusal(d: Dossier, links: Links) -> list:
     at = d.finished_at or d.submitted_at
     story = _head(d, at, "03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")
     story += L.rows(
@@ -170,7 +178,7 @@ def _last_actor_name(d: Dossier) -> str:
     return _officer(event.actor) if event else ""
 
 
-def _apology(d: Dossier, url: str) -> list:
+def _apology(d: Dossier, links: Links) -> list:
     ext: Extension = d.extension
     story = _head(d, ext.issued_at, "04", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT")
     story += [L.para(f"<b>Kính gửi:</b> Ông/Bà {L.text(d.applicant_name)}"), Spacer(1, 2 * mm)]
@@ -199,7 +207,7 @@ def _apology(d: Dossier, url: str) -> list:
     return story
 
 
-def _stop(d: Dossier, url: str) -> list:
+def _stop(d: Dossier, links: Links) -> list:
     story = _head(d, d.finished_at, "05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")
     story += L.rows(
         [("Mã hồ sơ", d.code)]
@@ -219,7 +227,7 @@ def _stop(d: Dossier, url: str) -> list:
     return story
 
 
-def _control(d: Dossier, url: str) -> list:
+def _control(d: Dossier, links: Links) -> list:
     partners = ", ".join(sorted({link.agency for link in d.interlinks.all()}))
     story = _head(d, d.received_at, "06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
     story += L.rows(
@@ -313,12 +321,12 @@ def available_forms(dossier: Dossier) -> list[tuple[str, str]]:
     return [(kind, f"{f.number} · {f.title}") for kind, f in FORMS.items() if f.applies(dossier)]
 
 
-def render_form(kind: str, dossier: Dossier, *, tracking_url: str) -> bytes:
+def render_form(kind: str, dossier: Dossier, *, tracking_url: str, rating_url: str = "") -> bytes:
     form = FORMS[kind]  # KeyError for an unknown kind: the view answers 404
     if not form.applies(dossier):
         raise FormNotAvailable(
             f"Hồ sơ {dossier.code} chưa có dữ liệu cho mẫu số {form.number} ({form.title})."
         )
     L.register_fonts()  # before any Paragraph is made: they resolve fonts when created
-    story = form.story(dossier, tracking_url)
+    story = form.story(dossier, Links(tracking=tracking_url, rating=rating_url))
     return L.build(story, title_text=f"{form.title} – {dossier.code}", pagesize=form.pagesize)

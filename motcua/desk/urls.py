@@ -1,6 +1,11 @@
+"""Addresses of the pages about dossiers. Their names stay in the ``dossiers`` namespace
+(``dossiers:detail``, ``dossiers:track``) wherever the views live: the officers' pages here in the
+desk, the public tracking page in ``motcua.dossiers.views``."""
+
 from django.urls import path
 
-from motcua.dossiers import views
+from motcua.desk import views
+from motcua.dossiers import views as tracking
 
 app_name = "dossiers"
 
@@ -16,6 +21,6 @@ urlpatterns = [
     path("can-bo/ho-so/<str:code>/thao-tac/<str:name>/", views.action, name="action"),
     path("can-bo/ho-so/<str:code>/bieu-mau/<str:kind>.pdf", views.form_pdf, name="form_pdf"),
     path("can-bo/ho-so/<str:code>/tep/<uuid:uuid>/", views.document_file, name="document_file"),
-    path("tra-cuu/", views.track_lookup, name="track_lookup"),
-    path("tra-cuu/<str:code>/", views.track, name="track"),
+    path("tra-cuu/", tracking.track_lookup, name="track_lookup"),
+    path("tra-cuu/<str:code>/", tracking.track, name="track"),
 ]

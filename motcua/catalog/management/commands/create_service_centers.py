@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from motcua.catalog.services import ensure_service_centers_serving_fields
 from motcua.progress import progress
-from motcua.units import services
 from motcua.units.models import Commune
 
 
+# In the catalogue app, not units: the standard counters serve catalogue fields.
 class Command(BaseCommand):
     help = _(
         "Tạo một trung tâm phục vụ hành chính công (kèm các quầy chuẩn) cho mỗi xã của các tỉnh "
@@ -38,6 +39,6 @@ class Command(BaseCommand):
         with progress(
             communes, _("Tạo trung tâm"), stream=self.stderr, enabled=options["verbosity"] > 0
         ) as bar:
-            result = services.ensure_service_centers(codes, on_progress=bar.advance)
+            result = ensure_service_centers_serving_fields(codes, on_progress=bar.advance)
         self.stdout.write(_("Trung tâm: %(tally)s") % {"tally": result["centers"]})
         self.stdout.write(_("Quầy: %(tally)s") % {"tally": result["counters"]})

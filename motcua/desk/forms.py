@@ -1,0 +1,184 @@
+"""The intake form at the counter: the applicant, the papers handed in, and the papers reused
+from the applicant's document store. It parses input; ``dossiers.services`` decides."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from motcua.docstore.queries import match_required
+from motcua.dossiers.models import ApplicantKind, Channel, ReturnMethod
+from motcua.dossiers.services import Applicant, DocumentIn
+from motcua.identity import validate_enterprise_code, validate_personal_id
+
+
+class IntakeForm(forms.Form):
+    applicant_kind = forms.ChoiceField(
+        label=_("Chủ hồ sơ là"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    applicant_name = forms.CharField(label=_("Họ và tên / Tên tổ chức"), max_length=200)
+    applicant_id_number = forms.CharField(
+        label=_("Số định danh cá nhân (CCCD) / Mã số doanh nghiệp"),
+        max_length=20,
+        help_text=_("12 chữ số trên thẻ căn cước; doanh nghiệp nhập mã số 10 chữ số."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    proxy_name = forms.CharField(
+        label=_("Người nộp thay (nếu có ủy quyền)"), max_length=200, required=False
+    )
+    channel = forms.TypedChoiceField(
+        label=_("Hình thức nộp"),
+        coerce=int,
+        choices=[(Channel.COUNTER, Channel.COUNTER.label), (Channel.POST, Channel.POST.label)],
+        initial=Channel.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Giấy tờ đã nhận"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu các giấy tờ công dân đã nộp (bản chính hoặc bản sao)."),
+    )
+    # Choices are the valid stored documents of the ID number typed on this form, and nothing
+    # else: a document of another owner is never a valid choice (views.intake looks them up).
+    reuse = forms.MultipleChoiceField(
+        label=_("Dùng lại giấy tờ đã có trong kho dữ liệu"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _(
+                "Chỉ dùng lại được giấy tờ còn hiệu lực của chính chủ hồ sơ có số định danh đã "
+                "nhập. Bỏ chọn giấy tờ không thuộc người này, hoặc kiểm tra lại số định danh."
+            )
+        },
+    )
+    other_documents = forms.CharField(
+        label=_("Giấy tờ khác"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mỗi dòng một giấy tờ."),
+    )
+    sets_count = forms.IntegerField(label=_("Số bộ hồ sơ"), min_value=1, max_value=20, initial=1)
+    return_method = forms.ChoiceField(
+        label=_("Đăng ký nhận kết quả tại"),
+        choices=ReturnMethod.choices,
+        initial=ReturnMethod.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    postal_address = forms.CharField(
+        label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, procedure=None, stored_documents=(), owner_id="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        names = list(procedure.documents) if procedure is not None else []
+        self.fields["documents"].choices = [(str(i), n) for i, n in enumerate(names)]
+        # ``owner_id``: the typed number, cleaned ("" until valid); ``stored_documents``: that
+        # owner's valid stored documents, which the form offers for reuse.
+        self.owner_id = owner_id
+        self.stored_documents = list(stored_documents)
+        self.fields["reuse"].choices = [(str(d.uuid), d.name) for d in self.stored_documents]
+        # Typing the number (or switching person / organisation) fetches the stored documents
+        # into the form without a reload; without JavaScript the look-up button does the same.
+        look_up = {
+            "hx-post": reverse("dossiers:intake_stored_documents"),
+            "hx-trigger": "change",
+            "hx-target": "#stored-documents",
+        }
+        self.fields["applicant_id_number"].widget.attrs.update(look_up)
+        self.fields["applicant_kind"].widget.attrs.update(look_up)
+
+    @classmethod
+    def redisplay(cls, data, **kwargs) -> "IntakeForm":
+        """The form again with what was typed but no error messages: the officer only asked to
+        see the stored documents, nothing was submitted yet."""
+        initial = {
+            name: data.getlist(name) if isinstance(field, forms.MultipleChoiceField) else data[name]
+            for name, field in cls.base_fields.items()
+            if name in data
+        }
+        return cls(initial=initial, **kwargs)
+
+    def offers(self) -> list[dict]:
+        """The stored documents to show as reuse checkboxes, each with the papers of this
+        procedure it may replace and whether it is ticked."""
+        replaces: dict[int, list[str]] = {}
+        if self.procedure is not None:
+            for required in match_required(self.procedure, self.stored_documents):
+                for d in required.candidates:
+                    replaces.setdefault(d.pk, []).append(required.name)
+        ticked = {str(v) for v in (self["reuse"].value() or [])}
+        return [
+            {"document": d, "replaces": replaces.get(d.pk, []), "checked": str(d.uuid) in ticked}
+            for d in self.stored_documents
+        ]
+
+    def offers_unseen(self) -> bool:
+        """Stored documents exist for this number but the page never showed them (filled in
+        without JavaScript): show them before the dossier is created, since papers already in
+        the store must not be asked for again (Decree 118 Art. 5(1)(i))."""
+        return bool(self.stored_documents) and self.data.get("offered_for") != self.owner_id
+
+    def clean(self):
+        data = super().clean()
+        number = data.get("applicant_id_number", "")
+        try:
+            if data.get("applicant_kind") == ApplicantKind.ORGANISATION:
+                data["applicant_id_number"] = validate_enterprise_code(number)
+            elif number:
+                data["applicant_id_number"] = validate_personal_id(number)
+        except ValidationError as exc:
+            self.add_error("applicant_id_number", exc)
+        if data.get("return_method") == ReturnMethod.POST and not data.get("postal_address"):
+            self.add_error("postal_address", _("Nhận kết quả qua bưu chính cần địa chỉ nhận."))
+        return data
+
+    def applicant(self) -> Applicant:
+        d = self.cleaned_data
+        return Applicant(
+            name=d["applicant_name"],
+            id_number=d["applicant_id_number"],
+            kind=d["applicant_kind"],
+            phone=d.get("applicant_phone", ""),
+            email=d.get("applicant_email", ""),
+            address=d.get("applicant_address", ""),
+            proxy_name=d.get("proxy_name", ""),
+        )
+
+    def document_list(self) -> list[DocumentIn]:
+        names = dict(self.fields["documents"].choices)
+        docs = [DocumentIn(names[i], originals=1) for i in self.cleaned_data.get("documents", [])]
+        stored = {str(d.uuid): d for d in self.stored_documents}
+        docs += [
+            DocumentIn(stored[u].name, stored_document=stored[u], reused=True)
+            for u in self.cleaned_data.get("reuse", [])
+        ]
+        extra = self.cleaned_data.get("other_documents", "").splitlines()
+        docs += [DocumentIn(line.strip(), copies=1) for line in extra if line.strip()]
+        return docs
+
+
+def typed_owner_id(data) -> str:
+    """The applicant's number as typed into the intake form, cleaned, or "" while it is not a
+    valid number: a half-typed number is never looked up."""
+    if not data:
+        return ""
+    number = data.get("applicant_id_number", "")
+    is_organisation = data.get("applicant_kind") == ApplicantKind.ORGANISATION
+    validate = validate_enterprise_code if is_organisation else validate_personal_id
+    try:
+        return validate(number)
+    except ValidationError:
+        return ""

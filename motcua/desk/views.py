@@ -1,0 +1,303 @@
+"""Officers' pages that put several apps on one screen: the inbox ordered by overdue risk, intake
+at the counter with the applicant's stored papers, the dossier page, its workflow actions, files
+and printed forms. Thin: parse, authorize, call a service or query, render."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.accounts.access import staff_required
+from motcua.accounts.models import Role
+from motcua.catalog.models import Procedure
+from motcua.catalog.queries import search_procedures
+from motcua.desk.forms import IntakeForm, typed_owner_id
+from motcua.docstore import queries as docstore_queries
+from motcua.docstore.downloads import file_response
+from motcua.dossiers import queries, services
+from motcua.dossiers.forms import ActionForm
+from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
+from motcua.dossiers.views import tracking_url
+from motcua.dossiers.workflow import TRANSITIONS, State
+from motcua.dvcqg.queries import sync_state_of
+from motcua.errors import PublicNotFound
+from motcua.feedback.links import rating_url
+from motcua.feedback.models import RatingChannel
+from motcua.insights import risk
+from motcua.privacy import mask_digits
+from motcua.queueing import visits
+from motcua.queueing.queries import ticket_of_dossier
+from motcua.residents.queries import assistance_of
+from motcua.ui.forms import add_service_errors
+
+logger = logging.getLogger(__name__)
+
+
+# An inbox is sorted by overdue risk when it holds at most this many open dossiers (a commune has
+# a few hundred at most). A province-wide watch list beyond it keeps the due-time order of
+# ``queries.inbox`` and measures the risk of the page shown only, so it stays fast.
+RISK_SORT_LIMIT = 2000
+INBOX_PAGE_SIZE = 30
+
+
+@staff_required
+def inbox(request):
+    """The user's inbox, most at risk of missing its due time first (``insights.risk``)."""
+    now = timezone.now()
+    dossiers = queries.inbox(request.user)
+    by_risk = dossiers.count() <= RISK_SORT_LIMIT
+    if by_risk:
+        everything = list(dossiers)
+        risks = risk.risks_for(everything, now)
+        ordered = risk.sort_by_risk(everything, now, risks=risks)
+        page = Paginator(ordered, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        online = _online_acceptances(everything, now)
+    else:
+        page = Paginator(dossiers, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        risks = risk.risks_for(page.object_list, now)
+        online = _online_acceptances(page.object_list, now)
+    rows = []
+    for d in page:
+        step = d.running_steps[0] if d.running_steps else None
+        rows.append(
+            {
+                "dossier": d,
+                "light": queries.dossier_light(d, now),
+                "step": step,
+                "step_light": queries.step_light(step, now),
+                "online": online.get(d.pk),
+                "risk": risks[d.pk],
+            }
+        )
+    watching = queries.watches_everything(request.user)
+    # The banner names the earliest acceptance deadline among all online dossiers waiting.
+    waiting_online = [{"online": o} for o in sorted(online.values(), key=lambda o: o.accept_by)]
+    return render(
+        request,
+        "dossiers/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "watching": watching,
+            "waiting_online": waiting_online,
+            "by_risk": by_risk,
+        },
+    )
+
+
+def _online_acceptances(dossiers, now) -> dict:
+    """The acceptance deadlines of the online dossiers not yet accepted, by primary key."""
+    found = {}
+    for d in dossiers:
+        if d.state == State.SUBMITTED_ONLINE:
+            found[d.pk] = queries.online_acceptance(d, now)
+    return found
+
+
+@staff_required
+def intake(request):
+    """Step 1: find the procedure (accent-insensitive). Step 2: the intake form for it."""
+    _require_reception(request.user)
+    code = request.GET.get("procedure") or request.POST.get("procedure")
+    if not code:
+        q = request.GET.get("q", "")
+        results = search_procedures(q, commune=request.user.commune, limit=20) if q else []
+        template = (
+            "dossiers/_procedure_results.html"
+            if request.headers.get("HX-Request")
+            else "dossiers/intake_pick.html"
+        )
+        return render(
+            request,
+            template,
+            {"q": q, "results": results, "queue_visit": visits.remembered(request)},
+        )
+    procedure = get_object_or_404(Procedure, code=code, is_active=True)
+    data = request.POST if request.method == "POST" else None
+    owner = typed_owner_id(data)
+    options = {
+        "procedure": procedure,
+        "owner_id": owner,
+        "stored_documents": _stored_documents(request, owner),
+    }
+    if data is not None and "lookup" in data:
+        form = IntakeForm.redisplay(data, **options)  # the look-up button: show, receive nothing
+    else:
+        form = IntakeForm(data, **options)
+    if form.is_bound and form.is_valid():
+        if form.offers_unseen():
+            messages.info(
+                request,
+                _(
+                    "Chủ hồ sơ đã có giấy tờ còn hiệu lực trong kho dữ liệu. Chọn giấy tờ dùng "
+                    "lại (nếu có), rồi bấm “Tiếp nhận và cấp mã hồ sơ” lần nữa."
+                ),
+            )
+        else:
+            try:
+                dossier = services.receive_dossier(
+                    officer=request.user,
+                    procedure=procedure,
+                    applicant=form.applicant(),
+                    channel=form.cleaned_data["channel"],
+                    documents=form.document_list(),
+                    return_method=form.cleaned_data["return_method"],
+                    postal_address=form.cleaned_data.get("postal_address", ""),
+                    sets_count=form.cleaned_data["sets_count"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except services.WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
+                )
+                # A dossier received for the visitor at the counter joins their visit's path.
+                visits.link_remembered(request, dossier)
+                return redirect("dossiers:detail", code=dossier.code)
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"form": form, "procedure": procedure, "queue_visit": visits.remembered(request)}
+    return render(request, "dossiers/intake_form.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def intake_stored_documents(request):
+    """The stored-documents part of the intake form, for the number just typed (HTMX swaps it
+    in). A POST, so the ID number never appears in a URL or an access log."""
+    _require_reception(request.user)
+    procedure = get_object_or_404(Procedure, code=request.POST.get("procedure", ""), is_active=True)
+    owner = typed_owner_id(request.POST)
+    form = IntakeForm.redisplay(
+        request.POST,
+        procedure=procedure,
+        owner_id=owner,
+        stored_documents=_stored_documents(request, owner),
+    )
+    return render(request, "dossiers/_stored_documents.html", {"form": form})
+
+
+def _require_reception(user) -> None:
+    if user.role != Role.RECEPTION:
+        raise PermissionDenied(_("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ."))
+
+
+def _stored_documents(request, owner: str) -> list:
+    """The applicant's valid stored documents, for the number typed into this intake.
+
+    Access is scoped by role: only reception officers reach the intake, and they see the store of
+    the number they typed after checking the applicant's card in person, one number at a time,
+    never a list to browse. Every look-up is logged, the number masked (rules of the house).
+    """
+    if not owner:
+        return []
+    documents = docstore_queries.valid_documents(owner)
+    logger.info(
+        "docstore look-up at intake: officer %s (commune %s) looked up owner %s, %s found",
+        request.user.pk,
+        request.user.commune_id,
+        mask_digits(owner),
+        len(documents),
+    )
+    return documents
+
+
+@staff_required
+def detail(request, code):
+    dossier = queries.dossier_for(request.user, code)
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "light": queries.dossier_light(dossier),
+            "actions": queries.next_actions(dossier, request.user),
+            "events": queries.timeline(dossier),
+            "steps": dossier.steps.select_related("handled_by"),
+            "documents": dossier.documents.select_related("stored_document"),
+            "supplements": dossier.supplements.all(),
+            "forms": available_forms(dossier),
+            "tracking_url": tracking_url(dossier.code, request),
+            "online": queries.online_acceptance(dossier),
+            "assistance": assistance_of(dossier),
+            "sync_state": sync_state_of(dossier),
+            "visit": ticket_of_dossier(dossier),
+        },
+    )
+
+
+@staff_required
+def document_file(request, code, uuid):
+    """A component file of a dossier the officer may see, as a download (never inline)."""
+    dossier = queries.dossier_for(request.user, code)
+    component = queries.component_with_file(dossier, uuid)
+    if component is None:
+        raise PublicNotFound(_("Không tìm thấy tệp trong hồ sơ."))
+    return file_response(component.stored_document, f"{dossier.code}-{component.position}")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def action(request, code, name):
+    dossier = queries.dossier_for(request.user, code)
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404(_("Không có thao tác này."))
+    data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    form = ActionForm(data, transition=transition, dossier=dossier)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.perform(dossier, name, actor=request.user, **_inputs_for(transition, form))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 400
+            except services.WorkflowError as exc:
+                messages.error(request, exc.message)
+                return redirect("dossiers:detail", code=code)
+            else:
+                messages.success(
+                    request, _("Đã thực hiện: %(a)s.") % {"a": transition.action.label}
+                )
+                return redirect("dossiers:detail", code=code)
+        else:
+            status = 400
+    return render(
+        request,
+        "dossiers/action.html",
+        {"dossier": dossier, "transition": transition, "form": form},
+        status=status,
+    )
+
+
+@staff_required
+def form_pdf(request, code, kind):
+    dossier = queries.dossier_for(request.user, code)
+    try:
+        pdf = render_form(
+            kind,
+            dossier,
+            tracking_url=tracking_url(dossier.code, request),
+            # The receipt carries a second QR for rating the service once the result is out.
+            rating_url=rating_url(dossier, channel=RatingChannel.RECEIPT_QR),
+        )
+    except FormNotAvailable as exc:
+        raise Http404(str(exc)) from exc
+    except KeyError as exc:
+        raise Http404(_("Không có biểu mẫu này.")) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{dossier.code}.pdf"'
+    return response
+
+
+def _inputs_for(transition, form) -> dict:
+    data = form.service_inputs()
+    return {k: v for k, v in data.items() if k in transition.needs or k == "note"}
