@@ -3,6 +3,7 @@ that changes nothing writes none, and no row can be changed or removed afterward
 the model nor by SQL, on SQLite as on PostgreSQL."""
 
 import datetime
+import sqlite3
 
 import pytest
 from django.db import connection, transaction
@@ -75,3 +76,21 @@ def test_a_save_that_changes_nothing_writes_no_row(editor):
     trail = Trail()
     services.set_day_override(SATURDAY, "working_day", actor=editor, note="Làm bù")
     assert trail.new() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_connection_outside_motcua_cannot_delete_either(editor):
+    """The SQLite DELETE trigger asks a function only motcua's connections have: another program
+    (the ``sqlite3`` shell) cannot run it, so its DELETE fails too."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's trigger refuses every connection alike (test above)")
+    services.set_day_override(SATURDAY, "working_day", actor=editor)
+    outside = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="motcua_flushing"):
+            outside.execute("DELETE FROM audit_auditentry")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            outside.execute("UPDATE audit_auditentry SET reason = 'x'")
+    finally:
+        outside.close()
+    assert AuditEntry.objects.filter(kind=Kind.DAY_OVERRIDE).count() == 1
