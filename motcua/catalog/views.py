@@ -37,15 +37,17 @@ def commune_procedures(request):
     if commune is None:
         raise PermissionDenied(_("Trang này dành cho cán bộ của một xã, phường."))
     can_edit = request.user.role == Role.COMMUNE_ADMIN
-    error = ""
+    error, error_field = "", "codes"
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("Chỉ quản trị xã được chuẩn hóa danh mục thủ tục."))
         chosen = Procedure.objects.filter(is_active=True, code__in=request.POST.getlist("codes"))
         reason, error = _reason_from(request)
-        if not error and not chosen.exists():
+        if error:
+            error_field = "reason"
+        elif not chosen.exists():
             error = _("Chọn ít nhất một thủ tục mà xã tiếp nhận, giải quyết.")
-        if not error:
+        else:
             tally = standardize_procedures(commune, chosen, actor=request.user, reason=reason)
             messages.success(
                 request,
@@ -55,6 +57,8 @@ def commune_procedures(request):
             return redirect("catalog:commune_procedures")
     standardized = has_standardized_list(commune)
     handled = set(procedures_for_commune(commune).values_list("code", flat=True))
+    if error:
+        handled = set(request.POST.getlist("codes"))  # the choice is shown again, not lost
     procedures = Procedure.objects.filter(is_active=True).select_related("field")
     return render(
         request,
@@ -66,7 +70,8 @@ def commune_procedures(request):
             "standardized": standardized,
             "can_edit": can_edit,
             "error": error,
-            "reason": request.POST.get("reason", "")[:500] if error else "",
+            "error_field": error_field,
+            "reason": request.POST.get("reason", "")[:500].replace("\x00", "") if error else "",
         },
         status=400 if error else 200,
     )

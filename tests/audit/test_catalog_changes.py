@@ -52,7 +52,9 @@ def test_refused_choices_leave_no_row(client, world, two_procedures):
         reverse("catalog:commune_procedures"), {"codes": ["1.004873"], "reason": "a\x00b"}
     )
     assert [r.status_code for r in (nothing, too_long, nul)] == [400, 400, 400]
-    assert "Lý do thay đổi" in too_long.content.decode()
+    page = too_long.content.decode()
+    assert "Lý do thay đổi" in page and 'href="#reason"' in page
+    assert 'value="1.004873" checked' in page  # the choice is shown again, not lost
     assert trail.new() == [] and not CommuneProcedure.objects.exists()
 
 
