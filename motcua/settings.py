@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "motcua.audit",
     "motcua.accounts",
     "motcua.units",
     "motcua.catalog",

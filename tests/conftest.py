@@ -59,7 +59,15 @@ def real_units(db):
 @pytest.fixture
 def real_day_overrides(db):
     """The official day swaps from the shipped CSV."""
-    return units_services.import_day_overrides(_day_override_rows())
+    return units_services.import_day_overrides(_day_override_rows(), actor=None)
+
+
+@pytest.fixture
+def editor(db):
+    """A staff member who changes configuration: the actor the audit trail names."""
+    from motcua.accounts.models import User
+
+    return User.objects.create_user("bien-tap", is_staff=True, first_name="Hoa", last_name="Trần")
 
 
 @pytest.fixture

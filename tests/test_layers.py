@@ -17,6 +17,8 @@ LAYERS: list[set[str]] = [
     # Foundations: small modules any app may use; they import no app.
     {"text", "progress", "batching", "privacy", "errors", "identity", "workdays", "ui"},
     {"admin_readonly", "logging", "middleware"},
+    # The append-only trail of configuration changes: units and every app above record into it.
+    {"audit"},
     # The domain apps, each above what it builds on.
     {"units"},
     {"accounts"},

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit.admin import AuditedAdmin
+from motcua.catalog import services
 from motcua.catalog.models import CommuneProcedure, Field, Procedure, ProcessStep
 from motcua.catalog.queries import query_tokens
 from motcua.catalog.services import refresh_search_text, total_budget_hours
@@ -85,7 +87,13 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommuneProcedure)
-class CommuneProcedureAdmin(admin.ModelAdmin):
+class CommuneProcedureAdmin(AuditedAdmin):
+    """One procedure of a commune's list. Saves and deletes go through the catalogue services,
+    which record the commune's list before and after with the staff member's name."""
+
+    save_service = services.save_commune_procedure
+    delete_service = services.delete_commune_procedure
+
     list_display = ("commune", "procedure", "is_active")
     list_filter = ("is_active", "commune__province")
     search_fields = (
@@ -96,3 +104,9 @@ class CommuneProcedureAdmin(admin.ModelAdmin):
     )
     list_select_related = ("commune", "procedure")
     autocomplete_fields = ("commune", "procedure")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A line stays with its commune and procedure (the audit row is about that commune's list).
+        if obj is not None:
+            return ("commune", "procedure")
+        return ()

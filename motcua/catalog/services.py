@@ -1,5 +1,9 @@
 """Every change to the catalogue goes through these functions, each in one transaction.
 
+The list of procedures a commune handles decides what it may receive, so its changes take an
+``actor`` and write an audit row (``motcua.audit``): one row per change of the list, with the list
+before and after.
+
 Also home of the *default internal process*: the table that splits a procedure's legal time between
 reception, specialist, leader and return when the source gives no steps of its own.
 """
@@ -10,9 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from motcua.audit.models import Kind
+from motcua.audit.services import Scope, record_change
 from motcua.batching import BATCH_SIZE, ProgressCallback, chunks, no_progress
 from motcua.catalog.importers import ProcedureRecord, StepRecord
 from motcua.catalog.models import (
@@ -29,6 +37,7 @@ from motcua.catalog.models import (
 from motcua.text import fold
 from motcua.units import services as units_services
 from motcua.units.importers import Tally
+from motcua.units.models import Commune
 
 # ---------------------------------------------------------------------------------------------
 # The default internal process
@@ -380,7 +389,42 @@ def refresh_search_text(procedures) -> int:
 # Which procedures a commune handles
 
 
-def _standardize(commune, procedure_ids: set[int]) -> Tally:
+STANDARDIZE_ALL = "standardize_all_commune_level"
+
+
+def _locked_commune(commune_id: int) -> Commune:
+    """The commune row, locked: changes of one commune's list are recorded one after the other,
+    each with the list it really changed."""
+    return Commune.objects.select_for_update().get(pk=commune_id)
+
+
+def _list_state(commune: Commune) -> dict:
+    """What the audit trail keeps of a commune's list: the codes it handles. An empty list means
+    the commune has not standardised yet and handles every active procedure."""
+    codes = sorted(
+        CommuneProcedure.objects.filter(commune=commune, is_active=True).values_list(
+            "procedure__code", flat=True
+        )
+    )
+    return {"standardized": bool(codes), "procedures": codes}
+
+
+def _record_list(commune: Commune, before: dict, *, actor, reason: str = "", source: str = ""):
+    record_change(
+        Kind.COMMUNE_PROCEDURES,
+        commune,
+        before=before,
+        after=_list_state(commune),
+        actor=actor,
+        scope=Scope(commune.pk, commune.province_id),
+        reason=reason,
+        source=source,
+    )
+
+
+def _standardize(commune, procedure_ids: set[int], *, actor, reason: str, source: str) -> Tally:
+    commune = _locked_commune(commune.pk)
+    before = _list_state(commune)
     links = {link.procedure_id: link for link in CommuneProcedure.objects.filter(commune=commune)}
     to_create = [
         CommuneProcedure(commune=commune, procedure_id=pid)
@@ -396,6 +440,7 @@ def _standardize(commune, procedure_ids: set[int]) -> Tally:
     CommuneProcedure.objects.filter(commune=commune, procedure_id__in=deactivate).update(
         is_active=False
     )
+    _record_list(commune, before, actor=actor, reason=reason, source=source)
     changed = len(activate) + len(deactivate)
     return Tally(len(to_create), changed, len(links) - changed)
 
@@ -409,24 +454,60 @@ def _default_procedure_ids() -> set[int]:
 
 
 @transaction.atomic
-def standardize_procedures(commune, procedures: Iterable[Procedure] | None = None) -> Tally:
+def standardize_procedures(
+    commune, procedures: Iterable[Procedure] | None = None, *, actor, reason: str = ""
+) -> Tally:
     """Make ``procedures`` the list the commune handles: add or re-enable those, disable the rest
-    (links are kept, not deleted, so the history of what a commune offered survives).
+    (links are kept, not deleted, so the history of what a commune offered survives). ``actor``
+    is the commune admin who decided it.
 
     ``None`` means every active commune-level procedure, the default for demo communes.
     """
     ids = _default_procedure_ids() if procedures is None else {p.id for p in procedures}
-    return _standardize(commune, ids)
+    return _standardize(commune, ids, actor=actor, reason=reason, source="")
 
 
 @transaction.atomic
 def standardize_all_commune_level(communes: Iterable) -> Tally:
-    """Give each commune every active commune-level procedure (demo data, first installs)."""
+    """Give each commune every active commune-level procedure (demo data, first installs); the
+    audit rows name this function as their source."""
     ids = _default_procedure_ids()
     total = Tally()
     for commune in communes:
-        t = _standardize(commune, ids)
+        t = _standardize(commune, ids, actor=None, reason="", source=STANDARDIZE_ALL)
         total.created += t.created
         total.updated += t.updated
         total.unchanged += t.unchanged
     return total
+
+
+@transaction.atomic
+def save_commune_procedure(link: CommuneProcedure, *, actor, reason: str = "") -> CommuneProcedure:
+    """Add one procedure to a commune's list, or switch it on or off (the admin's form). A link
+    stays with its commune and procedure; to change those, add another link."""
+    if link.pk is not None:
+        stored = CommuneProcedure.objects.filter(pk=link.pk).values("commune_id", "procedure_id")
+        if stored and stored[0] != {
+            "commune_id": link.commune_id,
+            "procedure_id": link.procedure_id,
+        }:
+            raise ValidationError(
+                _(
+                    "Không đổi xã hoặc thủ tục của một dòng đã có; hãy thêm dòng mới và tắt "
+                    "“đang áp dụng” ở dòng cũ."
+                )
+            )
+    commune = _locked_commune(link.commune_id)
+    before = _list_state(commune)
+    link.full_clean()
+    link.save()
+    _record_list(commune, before, actor=actor, reason=reason)
+    return link
+
+
+@transaction.atomic
+def delete_commune_procedure(link: CommuneProcedure, *, actor, reason: str = "") -> None:
+    commune = _locked_commune(link.commune_id)
+    before = _list_state(commune)
+    link.delete()
+    _record_list(commune, before, actor=actor, reason=reason)

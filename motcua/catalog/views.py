@@ -1,8 +1,9 @@
 """The commune's own list of procedures: officers read it, the commune admin standardises it."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,17 @@ from motcua.catalog.queries import (
 from motcua.catalog.services import standardize_procedures
 from motcua.units.queries import communes_with_centers, where_to_go
 
+# The optional reason the audit trail keeps with the change (the field also refuses NUL characters).
+REASON = forms.CharField(required=False, max_length=500)
+
+
+def _reason_from(request) -> tuple[str, str]:
+    """(reason, error): the posted reason for the change, or why it cannot be kept."""
+    try:
+        return REASON.clean(request.POST.get("reason", "")), ""
+    except ValidationError as exc:
+        return "", _("Lý do thay đổi: %(problem)s") % {"problem": " ".join(exc.messages)}
+
 
 @login_required
 def commune_procedures(request):
@@ -25,15 +37,18 @@ def commune_procedures(request):
     if commune is None:
         raise PermissionDenied(_("Trang này dành cho cán bộ của một xã, phường."))
     can_edit = request.user.role == Role.COMMUNE_ADMIN
-    error = ""
+    error, error_field = "", "codes"
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("Chỉ quản trị xã được chuẩn hóa danh mục thủ tục."))
         chosen = Procedure.objects.filter(is_active=True, code__in=request.POST.getlist("codes"))
-        if not chosen.exists():
+        reason, error = _reason_from(request)
+        if error:
+            error_field = "reason"
+        elif not chosen.exists():
             error = _("Chọn ít nhất một thủ tục mà xã tiếp nhận, giải quyết.")
         else:
-            tally = standardize_procedures(commune, chosen)
+            tally = standardize_procedures(commune, chosen, actor=request.user, reason=reason)
             messages.success(
                 request,
                 _("Đã lưu danh mục: %(n)s thủ tục (%(tally)s).")
@@ -42,6 +57,8 @@ def commune_procedures(request):
             return redirect("catalog:commune_procedures")
     standardized = has_standardized_list(commune)
     handled = set(procedures_for_commune(commune).values_list("code", flat=True))
+    if error:
+        handled = set(request.POST.getlist("codes"))  # the choice is shown again, not lost
     procedures = Procedure.objects.filter(is_active=True).select_related("field")
     return render(
         request,
@@ -53,6 +70,8 @@ def commune_procedures(request):
             "standardized": standardized,
             "can_edit": can_edit,
             "error": error,
+            "error_field": error_field,
+            "reason": request.POST.get("reason", "")[:500].replace("\x00", "") if error else "",
         },
         status=400 if error else 200,
     )

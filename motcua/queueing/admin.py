@@ -1,5 +1,6 @@
-"""The queue in the admin: each centre's settings and priority groups are edited here; tickets,
-their periods and visit ratings are read-only (they change only through ``services``).
+"""The queue in the admin: each centre's settings and priority groups are edited here, through
+``services`` (which record each change with the staff member's name); tickets, their periods and
+visit ratings are read-only (they change only through ``services``).
 
 Like the other admins of motcua, these pages are for superusers (officers work in the staff
 pages, which apply the commune scope), so the lists are not scoped by commune.
@@ -15,8 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from motcua.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+from motcua.audit.admin import AuditedAdmin
 from motcua.privacy import mask_digits, mask_name
-from motcua.queueing import visit_rating
+from motcua.queueing import services, visit_rating
 from motcua.queueing.links import kiosk_path
 from motcua.queueing.models import (
     PriorityGroup,
@@ -29,9 +31,11 @@ from motcua.queueing.models import (
 
 
 @admin.register(QueueSettings)
-class QueueSettingsAdmin(admin.ModelAdmin):
+class QueueSettingsAdmin(AuditedAdmin):
     """One row per centre, made with the centre (``receivers``, ``ensure_queue_setup``): staff
     change it, never add or delete it."""
+
+    save_service = services.save_queue_settings
 
     list_display = (
         "center",
@@ -89,9 +93,12 @@ class QueueSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(PriorityGroup)
-class PriorityGroupAdmin(admin.ModelAdmin):
+class PriorityGroupAdmin(AuditedAdmin):
     """The groups served ahead of others at each centre, with the rule each rests on: a group of
     "practice" strength applies only where the centre's own rules (nội quy) say so."""
+
+    save_service = services.save_priority_group
+    delete_service = services.delete_priority_group
 
     list_display = (
         "name_vi",

@@ -5,6 +5,10 @@ share or skip a number. A counter calls its next ticket with ``SELECT … FOR UP
 fifty counters calling at once each get a different ticket and none waits for another. Each state
 change closes the ticket's open ``TicketPeriod`` and opens the next, which is what waiting and
 service times are measured from.
+
+Who is served first depends on a centre's priority groups and queue settings and on the priority an
+officer gives a ticket: each of those changes names its actor and writes an audit row
+(``motcua.audit``) in its transaction. The defaults a new centre gets name their source instead.
 """
 
 import logging
@@ -18,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.accounts.scoping import can_act_on_commune
+from motcua.audit.models import Kind
+from motcua.audit.services import Change, fingerprint, record_change, record_changes, snapshot
 from motcua.catalog.models import Field
 from motcua.privacy import mask_digits
 from motcua.queueing import errors, ordering
@@ -44,6 +50,7 @@ from motcua.queueing.workflow import (
     allowed,
 )
 from motcua.units.models import Counter, ServiceCenter
+from motcua.units.services import center_scope
 
 log = logging.getLogger(__name__)
 
@@ -55,19 +62,70 @@ MAX_OPEN_BOOKINGS = 3
 # --------------------------------------------------------------------------- setup
 
 
+# What the audit trail keeps of a centre's queue configuration. The kiosk key is a secret: the
+# trail keeps its fingerprint, which shows that it changed.
+QUEUE_SETTINGS_FIELDS = (
+    "booking_enabled",
+    "slot_minutes",
+    "bookings_per_counter_slot",
+    "booking_days_ahead",
+    "early_check_in_minutes",
+    "grace_minutes",
+    "remind_places",
+    "default_service_minutes",
+)
+PRIORITY_GROUP_FIELDS = (
+    "center",
+    "code",
+    "name_vi",
+    "name_en",
+    "head_start_minutes",
+    "legal_basis",
+    "strength",
+    "position",
+    "is_active",
+)
+# The source named by the audit rows of the settings and groups a new centre starts with.
+QUEUE_DEFAULTS = "queue_defaults"
+
+
+def _settings_state(settings: QueueSettings) -> dict:
+    return {
+        **snapshot(settings, QUEUE_SETTINGS_FIELDS),
+        "kiosk_key": fingerprint(settings.kiosk_key),
+    }
+
+
+def _group_state(group: PriorityGroup) -> dict:
+    return snapshot(group, PRIORITY_GROUP_FIELDS)
+
+
 def settings_for(center: ServiceCenter) -> QueueSettings:
     try:
         return center.queue_settings
     except QueueSettings.DoesNotExist:
-        settings, _created = QueueSettings.objects.get_or_create(center=center)
+        with transaction.atomic():
+            settings, created = QueueSettings.objects.get_or_create(center=center)
+            if created:
+                record_change(
+                    Kind.QUEUE_SETTINGS,
+                    settings,
+                    before=None,
+                    after=_settings_state(settings),
+                    actor=None,
+                    scope=center_scope(center),
+                    source=QUEUE_DEFAULTS,
+                )
         return settings
 
 
+@transaction.atomic
 def ensure_queue_setup(centers=None) -> int:
     """Give every centre (or those given) its queue settings and the default priority groups.
 
     Centres made by bulk imports skip the ``post_save`` signal; this catches them up. Returns how
-    many centres were set up. Idempotent: existing settings and groups are left as they are.
+    many centres were set up. Idempotent: existing settings and groups are left as they are. The
+    rows made get audit rows naming ``QUEUE_DEFAULTS`` as their source.
     """
     centers = list(centers if centers is not None else ServiceCenter.objects.all())
     ids = [c.pk for c in centers]
@@ -77,9 +135,10 @@ def ensure_queue_setup(centers=None) -> int:
     with_groups = set(
         PriorityGroup.objects.filter(center_id__in=ids).values_list("center_id", flat=True)
     )
+    need_settings = [pk for pk in ids if pk not in with_settings]
+    need_groups = [pk for pk in ids if pk not in with_groups]
     QueueSettings.objects.bulk_create(
-        [QueueSettings(center_id=pk) for pk in ids if pk not in with_settings],
-        ignore_conflicts=True,
+        [QueueSettings(center_id=pk) for pk in need_settings], ignore_conflicts=True
     )
     PriorityGroup.objects.bulk_create(
         [
@@ -94,13 +153,89 @@ def ensure_queue_setup(centers=None) -> int:
                 position=position,
                 is_active=d.is_active,
             )
-            for pk in ids
-            if pk not in with_groups
+            for pk in need_groups
             for position, d in enumerate(DEFAULT_PRIORITY_GROUPS, start=1)
         ],
         ignore_conflicts=True,
     )
+    # Read back: rows created with ignore_conflicts come back without their ids.
+    made_settings = QueueSettings.objects.filter(center_id__in=need_settings)
+    record_changes(
+        Kind.QUEUE_SETTINGS,
+        [
+            Change(s, None, _settings_state(s), center_scope(s.center))
+            for s in made_settings.select_related("center__commune")
+        ],
+        actor=None,
+        source=QUEUE_DEFAULTS,
+    )
+    made_groups = PriorityGroup.objects.filter(center_id__in=need_groups)
+    record_changes(
+        Kind.PRIORITY_GROUP,
+        [
+            Change(g, None, _group_state(g), center_scope(g.center))
+            for g in made_groups.select_related("center__commune")
+        ],
+        actor=None,
+        source=QUEUE_DEFAULTS,
+    )
     return len([pk for pk in ids if pk not in with_settings or pk not in with_groups])
+
+
+@transaction.atomic
+def save_queue_settings(settings: QueueSettings, *, actor, reason: str = "") -> QueueSettings:
+    """Change a centre's queue settings as given (the admin's form), checked, with an audit row."""
+    stored = QueueSettings.objects.select_for_update().filter(pk=settings.pk).first()
+    before = _settings_state(stored) if stored is not None else None
+    settings.full_clean()
+    settings.save()
+    record_change(
+        Kind.QUEUE_SETTINGS,
+        settings,
+        before=before,
+        after=_settings_state(settings),
+        actor=actor,
+        scope=center_scope(settings.center),
+        reason=reason,
+    )
+    return settings
+
+
+@transaction.atomic
+def save_priority_group(group: PriorityGroup, *, actor, reason: str = "") -> PriorityGroup:
+    """Create or change a priority group as given (the admin's form), checked, with an audit row."""
+    stored = PriorityGroup.objects.select_for_update().filter(pk=group.pk).first()
+    before = _group_state(stored) if stored is not None else None
+    group.full_clean()
+    group.save()
+    record_change(
+        Kind.PRIORITY_GROUP,
+        group,
+        before=before,
+        after=_group_state(group),
+        actor=actor,
+        scope=center_scope(group.center),
+        reason=reason,
+    )
+    return group
+
+
+@transaction.atomic
+def delete_priority_group(group: PriorityGroup, *, actor, reason: str = "") -> None:
+    """Delete a group no ticket has used (tickets protect it; switch it off instead)."""
+    stored = PriorityGroup.objects.select_for_update().filter(pk=group.pk).first()
+    if stored is None:
+        return  # already gone
+    record_change(
+        Kind.PRIORITY_GROUP,
+        group,
+        before=_group_state(stored),
+        after=None,
+        actor=actor,
+        scope=center_scope(group.center),
+        reason=reason,
+    )
+    group.delete()
 
 
 # --------------------------------------------------------------------------- numbers
@@ -232,6 +367,8 @@ def issue_ticket(
             token_nonce=_new_nonce(),
         )
         _open_period(ticket, at, officer)
+        if officer is not None and priority_group is not None:
+            _record_priority(ticket, None, officer, at=at)
     return ticket
 
 
@@ -659,10 +796,39 @@ def transfer(
         )
 
 
+def _priority_state(ticket: Ticket) -> dict:
+    """What the audit trail keeps of a ticket's priority: the group (by code) and who confirmed
+    it (a visitor's own choice at the kiosk is unconfirmed)."""
+    group = ticket.priority_group
+    return {
+        "priority_group": group.code if group is not None else None,
+        "confirmed_by": ticket.priority_confirmed_by_id,
+    }
+
+
+def _record_priority(ticket: Ticket, before: dict | None, officer: User, *, at, reason=""):
+    record_change(
+        Kind.TICKET_PRIORITY,
+        ticket,
+        before=before,
+        after=_priority_state(ticket),
+        actor=officer,
+        scope=center_scope(ticket.center),
+        reason=reason,
+        at=at,
+    )
+
+
 def set_priority(
-    ticket: Ticket, group: PriorityGroup | None, officer: User, *, at: datetime | None = None
+    ticket: Ticket,
+    group: PriorityGroup | None,
+    officer: User,
+    *,
+    at: datetime | None = None,
+    reason: str = "",
 ) -> Ticket:
-    """The officer sets, corrects or confirms the ticket's priority group (None: ordinary)."""
+    """The officer sets, corrects or confirms the ticket's priority group (None: ordinary); the
+    audit trail keeps who did it and what the priority was before."""
     at = at or timezone.now()
     if not can_act_on_commune(officer, ticket.center.commune_id):
         raise QueueError(_("Số này thuộc trung tâm khác."), errors.WRONG_CENTER)
@@ -671,6 +837,7 @@ def set_priority(
         ticket = _locked_ticket(ticket.pk)
         if ticket.state not in OPEN_STATES:
             raise QueueError(_("Số này đã kết thúc."), errors.NOT_ALLOWED)
+        before = _priority_state(ticket)
         ticket.priority_group = group
         ticket.priority_confirmed_by = officer
         ticket.priority_confirmed_at = at
@@ -679,6 +846,7 @@ def set_priority(
                 ticket.queued_at, group.head_start_minutes if group else 0
             )
         ticket.save()
+        _record_priority(ticket, before, officer, at=at, reason=reason)
     return ticket
 
 

@@ -2,13 +2,19 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from motcua.audit.admin import AuditedAdmin
+from motcua.units import services
 from motcua.units.models import Commune, Counter, DayOverride, Province, ServiceCenter
 from motcua.units.services import STANDARD_FREE_SERVICES
 
 
 @admin.register(DayOverride)
-class DayOverrideAdmin(admin.ModelAdmin):
-    """Staff enter each year's official day swaps here; deadlines use them within a minute."""
+class DayOverrideAdmin(AuditedAdmin):
+    """Staff enter each year's official day swaps here; deadlines use them within a minute. Each
+    save and delete is recorded with the staff member's name (``motcua.audit``)."""
+
+    save_service = services.save_day_override
+    delete_service = services.delete_day_override
 
     list_display = ("date", "weekday", "kind", "note", "status")
     list_filter = ("kind", "status")
@@ -72,7 +78,13 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(ServiceCenter)
-class ServiceCenterAdmin(admin.ModelAdmin):
+class ServiceCenterAdmin(AuditedAdmin):
+    """A centre and its branches (inline rows of the same model) are saved through the services,
+    which record new office hours with the staff member's name; counters save as usual."""
+
+    save_service = services.save_service_center
+    delete_service = services.delete_service_center
+
     list_display = ("name", "commune", "parent", "office_hours", "saturday_reception", "is_active")
     list_filter = ("is_active", "saturday_reception", "commune__province")
     search_fields = ("name", "address", "commune__name", "commune__search_name", "commune__code")

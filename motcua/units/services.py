@@ -2,6 +2,10 @@
 
 Each runs in one transaction. Imports are idempotent upserts: running one twice changes nothing and
 reports every row as unchanged.
+
+Day overrides and office hours decide deadlines, so their changes take an ``actor`` (the staff user,
+or None with a named system source for imports and first installs) and write an audit row
+(``motcua.audit``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -11,6 +15,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from motcua.audit.models import Kind
+from motcua.audit.services import (
+    Change,
+    Scope,
+    record_change,
+    record_changes,
+    snapshot,
+    stored_snapshot,
+)
 from motcua.batching import BATCH_SIZE, ProgressCallback, chunks, no_progress
 from motcua.units.calendars import invalidate_overrides, office_hours_problem
 from motcua.units.importers import DayOverrideRow, Tally, UnitRow
@@ -96,26 +109,48 @@ def import_units(rows: Sequence[UnitRow], *, on_progress: ProgressCallback = no_
 # Day overrides
 
 
+# What the audit trail keeps of an override: all of it.
+DAY_OVERRIDE_FIELDS = ("date", "kind", "note", "status")
+IMPORT_DAY_OVERRIDES = "import_day_overrides"
+
+
+def _override_state(override: DayOverride) -> dict:
+    return snapshot(override, DAY_OVERRIDE_FIELDS)
+
+
 @transaction.atomic
 def import_day_overrides(
-    rows: Sequence[DayOverrideRow], *, on_progress: ProgressCallback = no_progress
+    rows: Sequence[DayOverrideRow],
+    *,
+    actor,
+    source: str = IMPORT_DAY_OVERRIDES,
+    on_progress: ProgressCallback = no_progress,
 ) -> Tally:
-    """Upsert official day swaps by date. Rows staff added that are not in the file stay."""
+    """Upsert official day swaps by date. Rows staff added that are not in the file stay.
+
+    ``actor`` is the user who imports, or None for the import command (``source`` names it); each
+    created or changed override gets its audit row."""
     tally = Tally()
-    existing = DayOverride.objects.in_bulk([r.date for r in rows], field_name="date")
-    to_create, to_update = [], []
+    existing = DayOverride.objects.select_for_update().in_bulk(
+        [r.date for r in rows], field_name="date"
+    )
+    to_create, to_update, changes = [], [], []
     for row in rows:
         override = existing.get(row.date)
         values = {"kind": row.kind, "note": row.note, "status": row.status}
         if override is None:
             to_create.append(DayOverride(date=row.date, **values))
         elif any(getattr(override, k) != v for k, v in values.items()):
+            before = _override_state(override)
             for k, v in values.items():
                 setattr(override, k, v)
             to_update.append(override)
+            changes.append(Change(override, before, _override_state(override)))
         on_progress(1)
     DayOverride.objects.bulk_create(to_create)
     DayOverride.objects.bulk_update(to_update, ["kind", "note", "status"])
+    changes += [Change(override, None, _override_state(override)) for override in to_create]
+    record_changes(Kind.DAY_OVERRIDE, changes, actor=actor, source=source)
     tally.created, tally.updated = len(to_create), len(to_update)
     tally.unchanged = len(rows) - tally.created - tally.updated
     # Bulk writes send no signals, so the cached calendar is dropped by hand.
@@ -125,19 +160,48 @@ def import_day_overrides(
 
 
 @transaction.atomic
-def set_day_override(date, kind: str, *, note: str = "", status: str = "") -> DayOverride:
-    """Create or change the override for ``date`` (the post_save signal refreshes calendars)."""
-    override = DayOverride.objects.filter(date=date).first() or DayOverride(date=date)
-    override.kind, override.note, override.status = kind, note, status
+def save_day_override(override: DayOverride, *, actor, reason: str = "") -> DayOverride:
+    """Create or change ``override`` as given (also its date), checked, with its audit row (the
+    post_save signal refreshes calendars)."""
+    before = stored_snapshot(DayOverride, override.pk, DAY_OVERRIDE_FIELDS)
     override.full_clean()
     override.save()
+    record_change(
+        Kind.DAY_OVERRIDE,
+        override,
+        before=before,
+        after=_override_state(override),
+        actor=actor,
+        reason=reason,
+    )
     return override
 
 
 @transaction.atomic
-def remove_day_override(date) -> None:
+def set_day_override(
+    date, kind: str, *, actor, note: str = "", status: str = "", reason: str = ""
+) -> DayOverride:
+    """Create or change the override for ``date``."""
+    override = DayOverride.objects.filter(date=date).first() or DayOverride(date=date)
+    override.kind, override.note, override.status = kind, note, status
+    return save_day_override(override, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def delete_day_override(override: DayOverride, *, actor, reason: str = "") -> None:
+    before = stored_snapshot(DayOverride, override.pk, DAY_OVERRIDE_FIELDS)
+    if before is None:
+        return  # already gone
+    record_change(
+        Kind.DAY_OVERRIDE, override, before=before, after=None, actor=actor, reason=reason
+    )
+    override.delete()
+
+
+@transaction.atomic
+def remove_day_override(date, *, actor, reason: str = "") -> None:
     for override in DayOverride.objects.filter(date=date):
-        override.delete()
+        delete_day_override(override, actor=actor, reason=reason)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,16 +228,43 @@ STANDARD_COUNTER_FIELDS = tuple(
 )
 
 
+# What decides deadlines and opening times at a centre; its name or phone number does not.
+OFFICE_HOURS_FIELDS = ("office_hours",)
+ENSURE_SERVICE_CENTERS = "ensure_service_centers"
+
+
 def _check_office_hours(value: str) -> None:
     problem = office_hours_problem(value)
     if problem:
         raise ValidationError({"office_hours": problem})
 
 
+def center_scope(center: ServiceCenter) -> Scope:
+    """The commune and province an audit row about ``center`` (or its queue) belongs to."""
+    return Scope(center.commune_id, center.commune.province_id)
+
+
+def _hours_state(center: ServiceCenter) -> dict:
+    return snapshot(center, OFFICE_HOURS_FIELDS)
+
+
+def _record_hours(center: ServiceCenter, before: dict | None, *, actor, reason: str) -> None:
+    record_change(
+        Kind.OFFICE_HOURS,
+        center,
+        before=before,
+        after=_hours_state(center),
+        actor=actor,
+        scope=center_scope(center),
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def create_service_center(
     commune: Commune,
     *,
+    actor,
     name: str,
     address: str = "",
     phone: str = "",
@@ -182,6 +273,7 @@ def create_service_center(
     saturday_reception: bool = False,
     free_services: list[str] | None = None,
     parent: ServiceCenter | None = None,
+    reason: str = "",
 ) -> ServiceCenter:
     _check_office_hours(office_hours)
     center = ServiceCenter(
@@ -195,17 +287,51 @@ def create_service_center(
         saturday_reception=saturday_reception,
         free_services=list(free_services or []),
     )
+    return save_service_center(center, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def save_service_center(center: ServiceCenter, *, actor, reason: str = "") -> ServiceCenter:
+    """Create or change ``center`` as given (the admin's form); a new centre or new office hours
+    get an audit row."""
+    if center.commune_id is None and center.parent_id is not None:
+        center.commune_id = center.parent.commune_id  # a branch added under its main centre
+    before = stored_snapshot(ServiceCenter, center.pk, OFFICE_HOURS_FIELDS)
     center.full_clean()
     center.save()
+    _record_hours(center, before, actor=actor, reason=reason)
     return center
 
 
 @transaction.atomic
-def set_office_hours(center: ServiceCenter, office_hours: str) -> ServiceCenter:
+def set_office_hours(
+    center: ServiceCenter, office_hours: str, *, actor, reason: str = ""
+) -> ServiceCenter:
     _check_office_hours(office_hours)
+    before = stored_snapshot(ServiceCenter, center.pk, OFFICE_HOURS_FIELDS)
     center.office_hours = office_hours
     center.save(update_fields=["office_hours"])
+    _record_hours(center, before, actor=actor, reason=reason)
     return center
+
+
+@transaction.atomic
+def delete_service_center(center: ServiceCenter, *, actor, reason: str = "") -> None:
+    """Delete a centre that has served no one (tickets and branches protect it); its queue
+    settings and priority groups go with it."""
+    before = stored_snapshot(ServiceCenter, center.pk, OFFICE_HOURS_FIELDS)
+    if before is None:
+        return  # already gone
+    record_change(
+        Kind.OFFICE_HOURS,
+        center,
+        before=before,
+        after=None,
+        actor=actor,
+        scope=center_scope(center),
+        reason=reason,
+    )
+    center.delete()
 
 
 def center_name_for(commune: Commune) -> str:
@@ -253,6 +379,12 @@ def ensure_service_centers(
         if c.id not in has_center
     ]
     ServiceCenter.objects.bulk_create(new_centers, batch_size=BATCH_SIZE)
+    record_changes(
+        Kind.OFFICE_HOURS,
+        [Change(c, None, _hours_state(c), center_scope(c)) for c in new_centers],
+        actor=None,
+        source=ENSURE_SERVICE_CENTERS,
+    )
     on_progress(len(communes) - len(new_centers))
 
     without_counters = list(

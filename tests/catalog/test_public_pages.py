@@ -35,11 +35,11 @@ def test_procedure_page_tells_what_to_bring_and_where(client, places):
     assert "Quầy" in page
 
 
-def test_procedure_page_says_when_the_commune_does_not_handle_it(client, places):
+def test_procedure_page_says_when_the_commune_does_not_handle_it(client, places, editor):
     commune = Commune.objects.get(code="00070")
     from motcua.catalog.models import Procedure
 
-    standardize_procedures(commune, Procedure.objects.filter(code="1.001193"))
+    standardize_procedures(commune, Procedure.objects.filter(code="1.001193"), actor=editor)
     page = client.get(reverse("catalog:procedure", args=["2.000815"]), {"xa": "00070"})
     assert "không giải quyết thủ tục này" in page.content.decode()
     assert client.get(reverse("catalog:procedure", args=["9.999999"])).status_code == 404

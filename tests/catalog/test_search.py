@@ -62,7 +62,7 @@ def test_inactive_procedures_are_not_found(real_procedures):
     assert "1.001193" not in codes("khai sinh")
 
 
-def test_search_within_a_commune_sees_only_its_standardised_procedures(real_procedures):
+def test_search_within_a_commune_sees_only_its_standardised_procedures(real_procedures, editor):
     # Before a commune standardises its list it handles every procedure (catalog.queries.
     # commune_handles); afterwards only the ones it chose.
     hanoi = Province.objects.create(code="01", name="Hà Nội", kind="thanh_pho")
@@ -70,7 +70,8 @@ def test_search_within_a_commune_sees_only_its_standardised_procedures(real_proc
         code="00070", name="Phường Hoàn Kiếm", kind="phuong", province=hanoi
     )
     assert "1.000689" in codes("khai sinh", commune=commune)
-    standardize_procedures(commune, Procedure.objects.filter(code__in=["1.001193", "1.000894"]))
+    chosen = Procedure.objects.filter(code__in=["1.001193", "1.000894"])
+    standardize_procedures(commune, chosen, actor=editor)
     assert codes("khai sinh", commune=commune) == ["1.001193"]
     # Both names contain the phrase; the shorter one comes first.
     assert codes("dang ky", commune=commune) == ["1.000894", "1.001193"]

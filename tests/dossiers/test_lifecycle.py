@@ -348,6 +348,22 @@ def test_audit_trail_is_append_only(world):
     assert DossierEvent.objects.get(pk=event.pk).note == ""
 
 
+def test_audit_trail_refuses_a_raw_or_bulk_delete_on_every_database(world):
+    """SQLite too (it used to refuse UPDATE only): neither raw SQL nor a bulk delete, which
+    bypasses ``DossierEvent.delete``, removes an event."""
+    event = world.receive().events.get()
+    table = DossierEvent._meta.db_table
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.id])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        DossierEvent.objects.filter(pk=event.pk)._raw_delete(DossierEvent.objects.db)
+    assert DossierEvent.objects.filter(pk=event.pk).exists()
+
+
 def test_code_pattern_matches_the_national_format(world):
     code = world.receive().code
     assert re.fullmatch(r"[\w.]+-\d{6}-\d{4,}", code)

@@ -31,10 +31,10 @@ def test_imports_the_shipped_swaps_and_a_second_run_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_calendar_of_a_center_applies_the_swaps(real_units, real_day_overrides):
+def test_calendar_of_a_center_applies_the_swaps(real_units, real_day_overrides, editor):
     commune = Commune.objects.get(code="00070")
     center = services.create_service_center(
-        commune, name="Trung tâm Phục vụ hành chính công phường Hoàn Kiếm"
+        commune, actor=editor, name="Trung tâm Phục vụ hành chính công phường Hoàn Kiếm"
     )
     calendar = calendar_for_center(center)
     assert calendar.is_working_day(SAT_26_APRIL)  # a Saturday worked in exchange …
@@ -51,12 +51,14 @@ def test_calendar_without_a_center_uses_default_hours_and_the_swaps(real_day_ove
 
 
 @pytest.mark.django_db
-def test_an_override_saved_by_staff_is_seen_at_once():
+def test_an_override_saved_by_staff_is_seen_at_once(editor):
     saturday = datetime.date(2027, 3, 6)
     assert not calendar_for_center(None).is_working_day(saturday)  # now cached
-    services.set_day_override(saturday, "working_day", note="Làm bù", status="thông báo")
+    services.set_day_override(
+        saturday, "working_day", actor=editor, note="Làm bù", status="thông báo"
+    )
     assert calendar_for_center(None).is_working_day(saturday)
-    services.remove_day_override(saturday)
+    services.remove_day_override(saturday, actor=editor)
     assert not calendar_for_center(None).is_working_day(saturday)
 
 
@@ -83,9 +85,11 @@ def test_a_bad_file_names_the_line_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.django_db
-def test_service_center_rejects_bad_office_hours(real_units):
+def test_service_center_rejects_bad_office_hours(real_units, editor):
     commune = Commune.objects.get(code="00070")
     with pytest.raises(ValidationError) as caught:
-        services.create_service_center(commune, name="X", office_hours="8h sáng đến 5h chiều")
+        services.create_service_center(
+            commune, actor=editor, name="X", office_hours="8h sáng đến 5h chiều"
+        )
     assert "office_hours" in caught.value.message_dict
     assert not ServiceCenter.objects.exists()

@@ -31,10 +31,10 @@ def test_one_center_per_hanoi_and_hue_commune_with_standard_counters(real_units)
     assert Field.objects.get(code="dat-dai").name_vi == "Đất đai"
 
 
-def test_running_again_changes_nothing_and_keeps_staff_edits(real_units):
+def test_running_again_changes_nothing_and_keeps_staff_edits(real_units, editor):
     ensure_service_centers_serving_fields()
     center = ServiceCenter.objects.get(commune__code="00070")
-    services.set_office_hours(center, "07:30-11:30,13:30-17:00")
+    services.set_office_hours(center, "07:30-11:30,13:30-17:00", actor=editor)
     result = ensure_service_centers_serving_fields()
     assert (result["centers"].created, result["centers"].unchanged) == (0, 166)
     assert result["counters"].created == 0
@@ -56,21 +56,23 @@ def test_the_command_explains_what_to_run_first():
         call_command("create_service_centers", stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def test_bad_office_hours_are_refused_by_the_service(real_units):
+def test_bad_office_hours_are_refused_by_the_service(real_units, editor):
     ensure_service_centers_serving_fields(["46"])
     center = ServiceCenter.objects.filter(commune__province__code="46").first()
     with pytest.raises(ValidationError):
-        services.set_office_hours(center, "17:00-08:00")
+        services.set_office_hours(center, "17:00-08:00", actor=editor)
     center.refresh_from_db()
     assert center.office_hours == "08:00-12:00,13:00-17:00"
 
 
-def test_a_branch_of_a_branch_is_refused(real_units):
+def test_a_branch_of_a_branch_is_refused(real_units, editor):
     commune = Commune.objects.get(code="00070")
-    main = services.create_service_center(commune, name="Trung tâm chính")
-    branch = services.create_service_center(commune, name="Điểm tiếp nhận số 1", parent=main)
+    main = services.create_service_center(commune, actor=editor, name="Trung tâm chính")
+    branch = services.create_service_center(
+        commune, actor=editor, name="Điểm tiếp nhận số 1", parent=main
+    )
     with pytest.raises(ValidationError, match="trung tâm chính"):
-        services.create_service_center(commune, name="Điểm con", parent=branch)
+        services.create_service_center(commune, actor=editor, name="Điểm con", parent=branch)
     assert branch.parent == main
     assert list(main.branches.all()) == [branch]
 

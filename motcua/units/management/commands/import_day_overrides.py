@@ -19,5 +19,6 @@ class Command(ImportCommand):
         except DataFileError as error:
             raise self.fail(path, error) from error
         with self.progress(len(rows), _("Ghi ngày làm việc/nghỉ điều chỉnh")) as bar:
-            tally = services.import_day_overrides(rows, on_progress=bar.advance)
+            # A command has no signed-in user: the audit rows name the command as their source.
+            tally = services.import_day_overrides(rows, actor=None, on_progress=bar.advance)
         self.report(_("Ngày điều chỉnh"), tally)
