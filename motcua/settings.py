@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from motcua import runmode
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "motcua.insights",
     "motcua.ui",
     "motcua.security",
+    "csp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -109,6 +111,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their own caching and carry no page policy.
+    "motcua.security.middleware.NoStoreByDefaultMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,6 +212,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and connections from this
+# site only; no inline script, no inline style attribute, no eval (templates keep it that way;
+# base.html turns HTMX's eval and injected styles off). Forms post only here; no plugins; no
+# framing (as X-Frame-Options). docs/decisions/0016.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -33,6 +33,9 @@ class QueueSettingsAdmin(admin.ModelAdmin):
     """One row per centre, made with the centre (``receivers``, ``ensure_queue_setup``): staff
     change it, never add or delete it."""
 
+    class Media:
+        css = {"all": ["css/admin.css"]}  # classes instead of style attributes (CSP)
+
     list_display = (
         "center",
         "booking_enabled",
@@ -85,13 +88,16 @@ class QueueSettingsAdmin(admin.ModelAdmin):
     @admin.display(description=_("địa chỉ máy lấy số"))
     def kiosk_address(self, obj: QueueSettings) -> str:
         url = settings.PUBLIC_BASE_URL + kiosk_path(obj)
-        return format_html('<a href="{}" style="word-break:break-all">{}</a>', url, url)
+        return format_html('<a href="{}" class="mc-admin-break-all">{}</a>', url, url)
 
 
 @admin.register(PriorityGroup)
 class PriorityGroupAdmin(admin.ModelAdmin):
     """The groups served ahead of others at each centre, with the rule each rests on: a group of
     "practice" strength applies only where the centre's own rules (nội quy) say so."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # classes instead of style attributes (CSP)
 
     list_display = (
         "name_vi",
@@ -132,7 +138,7 @@ class PriorityGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("căn cứ pháp lý"))
     def legal_basis_text(self, obj: PriorityGroup) -> str:
         # Wide enough to read in one or two lines, rather than a narrow column of single words.
-        return format_html('<span style="display:block;min-width:18em">{}</span>', obj.legal_basis)
+        return format_html('<span class="mc-admin-wide-text">{}</span>', obj.legal_basis)
 
 
 def short_center_name(center) -> str:
