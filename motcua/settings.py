@@ -9,6 +9,11 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from motcua import runmode
+
 BASE_DIR = Path(__file__).resolve().parent
 # The working directory holds the SQLite file and uploaded files unless told otherwise.
 STATE_DIR = Path(os.environ.get("MOTCUA_STATE_DIR", Path.cwd() / "var"))
@@ -18,6 +23,21 @@ STATE_DIR = Path(os.environ.get("MOTCUA_STATE_DIR", Path.cwd() / "var"))
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated variable as a list, blanks around and between the commas dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def database_from_url(url: str) -> dict:
@@ -46,12 +66,15 @@ def database_from_url(url: str) -> dict:
     )
 
 
-SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Demo mode: on only inside ``motcua demo`` (motcua.runmode); no environment variable sets it.
+MOTCUA_DEMO_MODE = runmode.is_demo_mode()
+# The development key is refused outside the demo when debug is off (motcua.security.checks).
+SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY") or runmode.DEVELOPMENT_SECRET_KEY
 DEBUG = env_bool("MOTCUA_DEBUG", False)
-ALLOWED_HOSTS = os.environ.get("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("MOTCUA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Other origins whose forms may post here, e.g. "https://motcua.xa-a.gov.vn" when the proxy hands
+# Django another host name. The site's own origin needs no entry once HTTPS is set up below.
+CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS")
 # The public base URL printed in QR codes (receipts point residents to the tracking page).
 PUBLIC_BASE_URL = os.environ.get("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Behind a proxy, the request header (as Django names it, e.g. HTTP_X_REAL_IP) that carries the
@@ -80,6 +103,8 @@ INSTALLED_APPS = [
     "motcua.queueing",
     "motcua.insights",
     "motcua.ui",
+    "motcua.security",
+    "csp",
     # Above the domain apps: pages that combine several of them, and the demo (ADR 0022).
     "motcua.desk",
     "motcua.demo",
@@ -90,6 +115,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their own caching and carry no page policy.
+    "motcua.security.middleware.NoStoreByDefaultMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,13 +189,46 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# HTTPS (README, "Running behind HTTPS"; docs/decisions/0016). ``MOTCUA_HTTPS`` says visitors
+# reach the site over HTTPS: cookies are then sent over HTTPS only and http:// is redirected.
+# Behind a proxy that ends TLS, Django sees plain HTTP; ``MOTCUA_TRUST_X_FORWARDED_PROTO`` says the
+# proxy sets X-Forwarded-Proto (and overwrites any a visitor sent), so Django knows the request was
+# secure. Without it the CSRF check compares the browser's https:// origin with http:// and every
+# form fails; with it and no such proxy, a visitor could claim HTTPS, so it is never on by default.
+HTTPS = env_bool("MOTCUA_HTTPS", False)
+if env_bool("MOTCUA_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("MOTCUA_SSL_REDIRECT", HTTPS)
+# Load balancers probe the processes directly over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: browsers remember to use HTTPS only. Start small (an hour), then a year once it works.
+SECURE_HSTS_SECONDS = env_int("MOTCUA_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", False)
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead.
-SESSION_COOKIE_SECURE = env_bool("MOTCUA_SECURE_COOKIES", False)
+# Follows MOTCUA_HTTPS; MOTCUA_SECURE_COOKIES (older) still says it alone and wins when set.
+SESSION_COOKIE_SECURE = env_bool("MOTCUA_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and connections from this
+# site only; no inline script, no inline style attribute, no eval (templates keep it that way;
+# base.html turns HTMX's eval and injected styles off). Forms post only here; no plugins; no
+# framing (as X-Frame-Options). docs/decisions/0016.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -225,8 +286,10 @@ MOTCUA_DVCQG_URL = os.environ.get("MOTCUA_DVCQG_URL", "")
 MOTCUA_DVCQG_USERNAME = os.environ.get("MOTCUA_DVCQG_USERNAME", "")
 MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")
 
-# Residents' identity providers (motcua.residents.identity): "fake" is a stand-in for VNeID
-# single sign-on that the demo and the tests use.
-MOTCUA_IDENTITY_PROVIDERS = [
-    p for p in os.environ.get("MOTCUA_IDENTITY_PROVIDERS", "fake").split(",") if p.strip()
-]
+# Residents' identity providers (motcua.residents.identity). None by default: residents sign in
+# by phone until a province sets "vneid". "fake" is a stand-in for VNeID single sign-on with which
+# anyone can sign in as any ID number: only the demo (demo mode) and the tests turn it on, and the
+# deployment checks refuse it (motcua.security).
+MOTCUA_IDENTITY_PROVIDERS = env_list(
+    "MOTCUA_IDENTITY_PROVIDERS", "fake" if MOTCUA_DEMO_MODE else ""
+)

@@ -90,6 +90,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _vneid_stand_in(settings):
+    """The tests sign residents in through the VNeID stand-in ("fake"). It is off by default and
+    refused in production (motcua.security); the tests turn it on here, for every test, in plain
+    sight. The browser tests' live server runs in this process and sees the same settings."""
+    settings.MOTCUA_IDENTITY_PROVIDERS = ["fake"]
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese_by_default():
     """A test that switches to English must not leave the next test in English."""
     yield

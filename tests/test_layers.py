@@ -15,7 +15,7 @@ import motcua
 # Bottom to top. A component may import itself and anything in a lower layer.
 LAYERS: list[set[str]] = [
     # Foundations: small modules any app may use; they import no app.
-    {"text", "progress", "batching", "privacy", "errors", "identity", "workdays", "ui"},
+    {"text", "progress", "batching", "privacy", "errors", "identity", "workdays", "ui", "runmode"},
     {"admin_readonly", "logging", "middleware"},
     # The append-only trail of configuration changes: units and every app above record into it.
     {"audit"},
@@ -30,8 +30,9 @@ LAYERS: list[set[str]] = [
     {"residents"},
     {"queueing"},
     {"insights"},
-    # Pages that combine several apps, the demo, the API, the home page.
-    {"desk", "demo", "api", "views"},
+    # Pages that combine several apps, the demo, the API, the home page; the deploy checks,
+    # which read every app's settings.
+    {"desk", "demo", "api", "views", "security"},
     # The project's wiring.
     {"urls", "settings", "wsgi", "asgi", "__main__"},
 ]

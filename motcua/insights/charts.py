@@ -226,7 +226,7 @@ def _svg(layout: _Layout, height: float, ids: str, title: str, desc: str, body: 
         f'class="mc-chart__svg mc-chart__svg--{layout.name}" '
         f'viewBox="0 0 {layout.width} {_num(height)}" {size} '
         f'role="img" aria-labelledby="{ids}-title {ids}-desc" font-size="{layout.font}" '
-        f"font-family='{FONT_FAMILY}' style=\"font-variant-numeric: tabular-nums\">"
+        f"font-family='{FONT_FAMILY}'>"
         f'<title id="{ids}-title">{escape(title)}</title>'
         f'<desc id="{ids}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
     )

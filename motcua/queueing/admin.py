@@ -37,6 +37,9 @@ class QueueSettingsAdmin(AuditedAdmin):
 
     save_service = services.save_queue_settings
 
+    class Media:
+        css = {"all": ["css/admin.css"]}  # classes instead of style attributes (CSP)
+
     list_display = (
         "center",
         "booking_enabled",
@@ -89,7 +92,7 @@ class QueueSettingsAdmin(AuditedAdmin):
     @admin.display(description=_("địa chỉ máy lấy số"))
     def kiosk_address(self, obj: QueueSettings) -> str:
         url = settings.PUBLIC_BASE_URL + kiosk_path(obj)
-        return format_html('<a href="{}" style="word-break:break-all">{}</a>', url, url)
+        return format_html('<a href="{}" class="mc-admin-break-all">{}</a>', url, url)
 
 
 @admin.register(PriorityGroup)
@@ -99,6 +102,9 @@ class PriorityGroupAdmin(AuditedAdmin):
 
     save_service = services.save_priority_group
     delete_service = services.delete_priority_group
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # classes instead of style attributes (CSP)
 
     list_display = (
         "name_vi",
@@ -139,7 +145,7 @@ class PriorityGroupAdmin(AuditedAdmin):
     @admin.display(description=_("căn cứ pháp lý"))
     def legal_basis_text(self, obj: PriorityGroup) -> str:
         # Wide enough to read in one or two lines, rather than a narrow column of single words.
-        return format_html('<span style="display:block;min-width:18em">{}</span>', obj.legal_basis)
+        return format_html('<span class="mc-admin-wide-text">{}</span>', obj.legal_basis)
 
 
 def short_center_name(center) -> str:

@@ -136,7 +136,8 @@ def test_the_display_shows_a_call_within_two_seconds_and_reads_it_out(
 
     services.counter_action(q.counter1, Action.RECALL, q.reception)
     expect(page.get_by_test_id("counter-1")).to_have_class("mc-tv__counter is-called is-new")
-    page.wait_for_function("window.__spoken.length === 3", timeout=2000)
+    # A function, not a string: Playwright would eval a string, and the page's policy forbids eval.
+    page.wait_for_function("() => window.__spoken.length === 3", timeout=2000)
     assert page.evaluate("window.__spoken")[-1]["text"] == "Xin mời lại số 0 0 0 1 đến quầy số 1"
 
     services.counter_action(q.counter1, Action.START, q.reception)

@@ -317,6 +317,11 @@
     }
   }
 
+  // Size the numbers for the counters the server drew (a style attribute would break the
+  // Content-Security-Policy); drawCounters keeps it right when counters open or close.
+  var drawn = document.querySelectorAll("#tv-counters [data-counter]").length;
+  root.style.setProperty("--rows", Math.max(drawn, 1));
+
   tick();
   setInterval(tick, 1000);
   setTimeout(poll, POLL_MS);

@@ -4,9 +4,18 @@
  * again, which is also how a slow reader keeps a page longer.
  *
  *   <script src="…/queue-kiosk.js" data-home="/kiosk/<token>/" data-idle="30" defer></script>
+ *
+ * A button marked data-print prints the page (the slip): here, not in an onclick attribute, which
+ * the Content-Security-Policy forbids.
  */
 (function () {
   "use strict";
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
 
   var script = document.currentScript;
   if (!script || !script.dataset.home) return;

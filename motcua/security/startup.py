@@ -1,0 +1,53 @@
+"""The refusal to serve: a production server does not start with an unsafe configuration.
+
+``motcua check --deploy`` reports the same problems, but nothing makes an operator run it. So
+``motcua.wsgi`` and ``motcua.asgi`` (what gunicorn or uvicorn load) call ``refuse_insecure_start``
+once Django is set up: with debug off and outside the demo, any error of
+``checks.unsafe_to_serve`` stops the process before it answers a single request, with a message
+naming each variable to set. gunicorn then reports "Worker failed to boot" and exits.
+
+Debug on is a developer's own machine (``MOTCUA_DEBUG=1``); the demo is ``motcua demo``, which
+serves with the development key and the VNeID stand-in on purpose (motcua.runmode).
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+from motcua.security import checks
+
+logger = logging.getLogger(__name__)
+
+
+class InsecureConfiguration(ImproperlyConfigured):
+    """The settings are unsafe for a real server; the message lists what to set."""
+
+
+def refuse_insecure_start() -> None:
+    if settings.DEBUG or settings.MOTCUA_DEMO_MODE:
+        return
+    errors = checks.unsafe_to_serve()
+    if errors:
+        raise InsecureConfiguration(refusal_message(errors))
+    for warning in checks.stand_ins():
+        logger.warning("%s: %s %s", warning.id, warning.msg, warning.hint)
+
+
+def refusal_message(errors) -> str:
+    lines = [
+        _(
+            "motcua không khởi động: cấu hình này không an toàn cho máy chủ thật "
+            "(MOTCUA_DEBUG đang tắt)."
+        )
+    ]
+    for error in errors:
+        lines.append(f"- {error.id}: {error.msg}\n  → {error.hint}")
+    lines.append(
+        _(
+            "Xem đủ các mục cần đặt bằng: motcua check --deploy. Muốn chạy thử thì dùng bản "
+            "trình diễn: python3 dev.py demo."
+        )
+    )
+    return "\n".join(lines)
