@@ -61,6 +61,7 @@ class StandInProvider:
         self.codes: dict[str, dict] = {}
         self.access_tokens: dict[str, dict] = {}
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request
+        self.client_auth: list[str] = []  # "basic" or "body", for each /token request
         self.citizen = dict(CITIZEN)
         self.id_token_claims = ("sub", "citizen_id", "name")  # the phone is for userinfo
         # knobs
@@ -242,6 +243,7 @@ class StandInProvider:
 
     def _token(self, form: dict, authorization: str):
         client_id, secret = form.get("client_id"), form.get("client_secret")
+        self.client_auth.append("basic" if authorization.startswith("Basic ") else "body")
         if authorization.startswith("Basic "):
             decoded = base64.b64decode(authorization[6:]).decode()
             client_id, _, secret = decoded.partition(":")

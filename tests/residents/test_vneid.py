@@ -83,6 +83,7 @@ def test_a_citizen_signs_in_with_vneid_and_the_id_number_comes_from_the_token(cl
     response = client.get(local(vneid.consent(authorize)))
 
     assert response.status_code == 302 and response["Location"] == "/ho-so-cua-toi/"
+    assert vneid.client_auth == ["basic"]
     resident = Resident.objects.get()
     assert resident.verified_id_number == GOOD_ID and resident.verified_by == "vneid"
     assert resident.full_name == CITIZEN["name"]
@@ -126,6 +127,33 @@ def test_an_id_number_in_the_token_goes_through_the_id_validation(client, vneid)
 def test_a_token_without_an_id_number_says_to_use_the_phone(client, vneid):
     vneid.id_token_claims = ("sub", "name")
     assert_refused(client, sign_in(client, vneid), "Hãy đăng nhập bằng số điện thoại.")
+
+
+def test_a_provider_without_discovery_is_configured_endpoint_by_endpoint(client, vneid, settings):
+    settings.MOTCUA_OIDC_DISCOVERY_URL = ""
+    settings.MOTCUA_OIDC_ISSUER = vneid.url
+    for endpoint in ("authorize", "token", "userinfo", "jwks"):
+        setattr(settings, f"MOTCUA_OIDC_{endpoint.upper()}_URL", f"{vneid.url}/{endpoint}")
+
+    assert sign_in(client, vneid).status_code == 302
+
+    assert Resident.objects.get().verified_id_number == GOOD_ID
+    assert vneid.calls("/.well-known/openid-configuration") == 0
+
+
+def test_client_credentials_can_go_in_the_body(client, vneid, settings):
+    settings.MOTCUA_OIDC_TOKEN_AUTH_METHOD = "client_secret_post"
+    assert sign_in(client, vneid).status_code == 302
+    assert vneid.client_auth == ["body"]
+
+
+def test_a_discovery_document_naming_another_issuer_is_not_used(client, vneid, settings):
+    """OpenID Connect Discovery §4.3, against mix-up: the document must name the issuer we
+    expect, or its keys and endpoints are not used."""
+    settings.MOTCUA_OIDC_ISSUER = "https://sso.vneid.gov.vn"
+    response = client.get(reverse("residents:sso_start", args=["vneid"]))
+    assert_refused(client, response, TRY_LATER)
+    assert vneid.calls("/authorize") == 0
 
 
 # --------------------------------------------------------------------------- state and session
@@ -198,15 +226,16 @@ def test_a_citizen_who_declines_is_told_what_to_do(client, vneid):
 @pytest.mark.parametrize(
     "knob, value",
     [
-        ("audience", "ung-dung-khac"),
-        ("audience", ["ung-dung-khac", CLIENT_ID]),  # several audiences and no azp naming us
-        ("expired", True),
-        ("issuer", "https://vneid.gia-mao.example"),
-        ("nonce", "nonce-cua-phien-khac"),
-        ("sign_with", "foreign"),  # another key under the published kid: a bad signature
-        ("sign_with", "unpublished"),
-        ("alg", "none"),
-        ("alg", "HS256"),  # an HMAC keyed with the provider's public key
+        pytest.param("audience", "ung-dung-khac", id="wrong-audience"),
+        pytest.param("audience", ["ung-dung-khac", CLIENT_ID], id="several-audiences-no-azp"),
+        pytest.param("claims", {"aud": "khac", "azp": CLIENT_ID}, id="another-audience-azp-us"),
+        pytest.param("expired", True, id="expired"),
+        pytest.param("issuer", "https://vneid.gia-mao.example", id="wrong-issuer"),
+        pytest.param("nonce", "nonce-cua-phien-khac", id="nonce-mismatch"),
+        pytest.param("sign_with", "foreign", id="bad-signature"),  # another key, published kid
+        pytest.param("sign_with", "unpublished", id="unpublished-kid"),
+        pytest.param("alg", "none", id="alg-none"),
+        pytest.param("alg", "HS256", id="hs256-keyed-with-the-public-key"),
     ],
 )
 def test_an_id_token_that_does_not_hold_is_refused(client, vneid, knob, value):
@@ -214,7 +243,12 @@ def test_an_id_token_that_does_not_hold_is_refused(client, vneid, knob, value):
     assert_refused(client, sign_in(client, vneid), REJECTED)
 
 
-def test_an_id_token_without_an_id_token_is_refused(client, vneid):
+def test_a_token_for_several_audiences_is_accepted_when_azp_names_us(client, vneid):
+    vneid.claims = {"aud": ["ung-dung-khac", CLIENT_ID], "azp": CLIENT_ID}
+    assert sign_in(client, vneid).status_code == 302
+
+
+def test_a_token_answer_without_an_id_token_is_refused(client, vneid):
     vneid.token_answer = (200, "application/json", b'{"access_token": "a", "token_type": "Bearer"}')
     assert_refused(client, sign_in(client, vneid), REJECTED)
 
