@@ -225,8 +225,10 @@ def exchange_code(
             code_verifier=verifier,
         )
     except OAuthError as exc:
-        # invalid_grant and friends: the code is spent, expired or not ours.
-        raise SignInRejected(f"token endpoint refused: {exc.error}") from exc
+        if exc.error == "invalid_grant":  # the code is spent, expired, or not ours
+            raise SignInRejected("token endpoint refused the code (invalid_grant)") from exc
+        # invalid_client and the like: our registration or settings, not the resident's doing.
+        raise ProviderUnavailable(f"token endpoint refused us: {exc.error!r}") from exc
     except (requests.RequestException, ValueError, TypeError, ArithmeticError) as exc:
         raise ProviderUnavailable(f"token endpoint: {type(exc).__name__}") from exc
     finally:

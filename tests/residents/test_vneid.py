@@ -321,6 +321,12 @@ def test_a_provider_that_fails_at_the_callback_says_try_later(client, vneid, fai
     assert_refused(client, client.get(callback), TRY_LATER)
 
 
+def test_credentials_the_provider_refuses_say_try_later(client, vneid, settings):
+    """A wrong client secret is the operator's to fix; signing in again would not help."""
+    settings.MOTCUA_OIDC_CLIENT_SECRET = "bi-mat-da-doi"
+    assert_refused(client, sign_in(client, vneid), TRY_LATER)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
