@@ -293,3 +293,24 @@ MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")
 MOTCUA_IDENTITY_PROVIDERS = env_list(
     "MOTCUA_IDENTITY_PROVIDERS", "fake" if MOTCUA_DEMO_MODE else ""
 )
+
+# VNeID single sign-on ("vneid" above): an OpenID Connect client (motcua.residents.oidc). A
+# province sets the issuer (or the discovery URL) and the client credentials it registered; the
+# callback to register is https://<host>/dang-nhap-cong-dan/sso/vneid/xong/.
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_DISCOVERY_URL = os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", "")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile")
+MOTCUA_OIDC_ID_CLAIM = os.environ.get("MOTCUA_OIDC_ID_CLAIM", "citizen_id")
+MOTCUA_OIDC_NAME_CLAIM = os.environ.get("MOTCUA_OIDC_NAME_CLAIM", "name")
+MOTCUA_OIDC_PHONE_CLAIM = os.environ.get("MOTCUA_OIDC_PHONE_CLAIM", "phone_number")
+MOTCUA_OIDC_ALGORITHMS = os.environ.get("MOTCUA_OIDC_ALGORITHMS", "RS256")
+MOTCUA_OIDC_TOKEN_AUTH_METHOD = os.environ.get(
+    "MOTCUA_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
+)
+# Only for a provider that publishes no discovery document (each one set wins over discovery).
+MOTCUA_OIDC_AUTHORIZE_URL = os.environ.get("MOTCUA_OIDC_AUTHORIZE_URL", "")
+MOTCUA_OIDC_TOKEN_URL = os.environ.get("MOTCUA_OIDC_TOKEN_URL", "")
+MOTCUA_OIDC_USERINFO_URL = os.environ.get("MOTCUA_OIDC_USERINFO_URL", "")
+MOTCUA_OIDC_JWKS_URL = os.environ.get("MOTCUA_OIDC_JWKS_URL", "")

@@ -116,33 +116,38 @@ def sso_start(request, key):
     provider = identity.provider(key)
     if provider is None:
         raise Http404(_("Không có phương thức đăng nhập này."))
-    state = identity.new_state()
-    request.session[identity.STATE_SESSION_KEY] = {
-        "state": state,
-        "next": sessions.safe_next(request, reverse("residents:my_dossiers")),
-    }
-    return redirect(provider.start_url(request, state))
+    next_url = sessions.safe_next(request, reverse("residents:my_dossiers"))
+    try:
+        return redirect(identity.begin_sign_in(request, provider, next_url))
+    except identity.IdentityError as exc:
+        return _sign_in_failed(request, str(exc), next_url)
 
 
 def sso_callback(request, key):
+    """The provider sends the resident back here; every refusal is the sign-in page with 400."""
     provider = identity.provider(key)
-    pending = request.session.pop(identity.STATE_SESSION_KEY, None)
-    if provider is None or not pending:
-        return _sign_in_failed(request, _("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."))
     try:
-        verified = provider.complete(request, pending["state"])
+        if provider is None:
+            raise identity.IdentityError(_("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại."))
+        pending = identity.take_pending(request, key)
+        verified = provider.complete(request, pending)
         resident = services.sign_in_verified(verified)
     except identity.IdentityError as exc:
         return _sign_in_failed(request, str(exc))
     except ValidationError as exc:
         return _sign_in_failed(request, " ".join(exc.messages))
     sessions.sign_in(request, resident)
-    return redirect(pending["next"])
+    return redirect(pending.next_url)
 
 
-def _sign_in_failed(request, message):
+def _sign_in_failed(request, message, next_url=""):
     form = PhoneForm()
-    context = {"form": form, "error": message, "providers": identity.enabled_providers()}
+    context = {
+        "form": form,
+        "error": message,
+        "next": next_url,
+        "providers": identity.enabled_providers(),
+    }
     return render(request, "residents/sign_in.html", context, status=400)
 
 
