@@ -23,6 +23,7 @@ from motcua.docstore.downloads import file_response
 from motcua.dossiers import queries, services
 from motcua.dossiers.forms import ActionForm, IntakeForm, typed_owner_id
 from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
+from motcua.dossiers.limits import tracking_lookups
 from motcua.dossiers.workflow import TRANSITIONS, State
 from motcua.dvcqg.queries import sync_state_of
 from motcua.errors import PublicNotFound
@@ -30,6 +31,7 @@ from motcua.insights import risk
 from motcua.privacy import mask_digits
 from motcua.queueing import visits
 from motcua.queueing.queries import ticket_of_dossier
+from motcua.ratelimit import limited_per_address
 from motcua.ui.forms import add_service_errors
 
 logger = logging.getLogger(__name__)
@@ -314,6 +316,7 @@ def track_lookup(request):
     return render(request, "dossiers/track_lookup.html")
 
 
+@limited_per_address(tracking_lookups)
 def track(request, code):
     try:
         dossier = queries.public_dossier(code)
