@@ -10,6 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from motcua.accounts import signin_limits
 from motcua.ratelimit.models import Counter
@@ -174,3 +177,12 @@ def test_the_axes_reset_command_unlocks(client, officer):
     assert sign_in(client, "tiepnhan.a", PASSWORD).status_code == 429
     call_command("axes_reset_username", "tiepnhan.a")
     assert sign_in(client, "tiepnhan.a", PASSWORD).status_code == 302
+
+
+@examples(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(username=st.text(max_size=200), address=st.ip_addresses().map(str))
+def test_any_username_from_any_address_gets_an_answer_not_an_error(client, username, address):
+    response = sign_in(client, username, "sai", address=address)
+    assert response.status_code in {200, 429}
