@@ -6,6 +6,7 @@ embedded SQLite demo.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -314,3 +315,66 @@ MOTCUA_OIDC_AUTHORIZE_URL = os.environ.get("MOTCUA_OIDC_AUTHORIZE_URL", "")
 MOTCUA_OIDC_TOKEN_URL = os.environ.get("MOTCUA_OIDC_TOKEN_URL", "")
 MOTCUA_OIDC_USERINFO_URL = os.environ.get("MOTCUA_OIDC_USERINFO_URL", "")
 MOTCUA_OIDC_JWKS_URL = os.environ.get("MOTCUA_OIDC_JWKS_URL", "")
+
+# --------------------------------------------------------------------------- cache and limits
+# One place, shared by every web process, for the cache and for every limit on abuse
+# (motcua.ratelimit): the database by default, nothing to install; MOTCUA_CACHE_URL=redis://host:
+# 6379/0 for Redis. The database cache's table is created by `migrate` (motcua.ratelimit.apps).
+MOTCUA_CACHE_URL = os.environ.get("MOTCUA_CACHE_URL", "").strip()
+
+
+def cache_from_url(url: str) -> dict:
+    """``""`` → the database cache; ``redis://…``, ``rediss://…`` or ``unix://…`` → Redis."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "motcua_cache",
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(
+        f"MOTCUA_CACHE_URL {url!r} is not supported; leave it empty for the database, "
+        "or use redis://host:6379/0"
+    )
+
+
+CACHES = {"default": cache_from_url(MOTCUA_CACHE_URL)}
+INSTALLED_APPS += ["motcua.ratelimit", "axes"]
+
+# Residents' sign-in codes by SMS, on top of the per-phone limits (motcua.residents.services):
+# codes asked from one network address, and from the whole site, in an hour.
+MOTCUA_SMS_CODES_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("MOTCUA_SMS_CODES_PER_ADDRESS_PER_HOUR", "20")
+)
+MOTCUA_SMS_CODES_PER_HOUR = int(os.environ.get("MOTCUA_SMS_CODES_PER_HOUR", "1000"))
+# Public tracking look-ups (/tra-cuu/<code>/ and GET /api/v1/track/<code>) from one address in an
+# hour, so the sequential dossier codes cannot be walked.
+MOTCUA_TRACKING_LOOKUPS_PER_HOUR = int(os.environ.get("MOTCUA_TRACKING_LOOKUPS_PER_HOUR", "60"))
+
+# --------------------------------------------------------------------------- staff sign-in (axes)
+# django-axes guards the staff login and /admin/ login; it counts in motcua.ratelimit through our
+# handler (no address or username stored in clear). Per account and per address separately: after
+# BACKOFF_AFTER failures each further try waits MOTCUA_SIGNIN_BACKOFF; at LOCK_AFTER the account
+# (or address) is locked for AXES_COOLOFF_TIME after its last failure. A success clears the
+# account's failures. See motcua.accounts.signin_limits and docs/decisions/0020.
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.signin_limits.SignInLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_HANDLER = "motcua.accounts.signin_limits.SignInLimitHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 10  # an account's failures that lock it
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# A try refused during back-off or lock is not counted (it would only push the wait further).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "motcua.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.signin_limits.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # axes's own tables would keep addresses in clear; unused
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False  # no start-up banner on every command
+MOTCUA_SIGNIN_BACKOFF_AFTER = 5
+MOTCUA_SIGNIN_BACKOFF = timedelta(minutes=1)
+MOTCUA_SIGNIN_ADDRESS_BACKOFF_AFTER = 10  # one address, several officers behind one office NAT
+MOTCUA_SIGNIN_ADDRESS_LOCK_AFTER = 30

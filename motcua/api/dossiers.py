@@ -7,9 +7,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from motcua.api.router import STAFF_AUTH
-from motcua.api.schemas import ERRORS_PUBLIC, ERRORS_STAFF
+from motcua.api.schemas import ERRORS_PUBLIC, ERRORS_STAFF, ErrorOut
+from motcua.api.throttling import PerAddress
 from motcua.catalog.models import Procedure
 from motcua.dossiers import queries, services
+from motcua.dossiers.limits import tracking_lookups
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.units.models import Commune
@@ -247,10 +249,13 @@ def do_action(request, code: str, action: str, payload: ActionIn | None = None):
 
 @router.get(
     "/track/{code}",
-    response={200: TrackOut, **ERRORS_PUBLIC},
+    response={200: TrackOut, 429: ErrorOut, **ERRORS_PUBLIC},
+    throttle=[PerAddress(tracking_lookups)],
     summary="Public status of a dossier (personal data masked)",
 )
 def track(request, code: str):
+    """Counts against the same hourly allowance per address as the tracking page
+    (``MOTCUA_TRACKING_LOOKUPS_PER_HOUR``); beyond it 429 ``rate_limited`` with ``Retry-After``."""
     d = queries.public_dossier(code)
     return TrackOut(
         code=d.code,

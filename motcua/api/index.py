@@ -13,28 +13,25 @@ plus, per criterion, its numerator, denominator and ratio. Refusals have the pro
 (``commune.dossiers_on_time``), 429 ``rate_limited`` when an address calls too often.
 """
 
-import math
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import Throttled
-from ninja.throttling import BaseThrottle
 from pydantic import BaseModel, ConfigDict, StrictBool, create_model, model_validator
 from pydantic import Field as SchemaField
 
-from motcua.api.router import STAFF_AUTH, api
+from motcua import ratelimit
+from motcua.api.router import STAFF_AUTH
 from motcua.api.schemas import ErrorOut
+from motcua.api.throttling import PerAddress
 from motcua.insights import ranking as ranking_rows
 from motcua.insights.access import province_for_insights
 from motcua.insights.index import inputs as index_inputs
-from motcua.insights.index import ratelimit
 from motcua.insights.index.scheme import Scheme, SchemeError, scheme_for
 from motcua.insights.index.scoring import CriterionScore, IndexResult, score
 from motcua.insights.periods import PeriodError, parse_month
-from motcua.queueing.ratelimit import client_address
 
 router = Router()
 
@@ -42,39 +39,13 @@ CALLS_PER_WINDOW = 60
 WINDOW_SECONDS = 60
 
 
-# --------------------------------------------------------------------------- rate limit
-
-
-class PerAddressLimit(BaseThrottle):
-    """At most ``CALLS_PER_WINDOW`` calls per ``WINDOW_SECONDS`` from one address, counted before
-    the body is read (so malformed calls count too)."""
-
-    def allow_request(self, request) -> bool:
-        return ratelimit.allow_call(
-            "index-score",
-            client_address(request),
-            limit=CALLS_PER_WINDOW,
-            window_seconds=WINDOW_SECONDS,
-        )
-
-    def wait(self) -> float:
-        return float(WINDOW_SECONDS)
-
-
-@api.exception_handler(Throttled)
-def throttled(request, exc: Throttled):
-    """Any throttled call of the API, in the project's error shape (ninja adds Retry-After)."""
-    return api.create_response(
-        request,
-        {
-            "detail": _(
-                "Bạn đã gọi quá nhiều lần trong thời gian ngắn. Xin thử lại sau %(s)s giây."
-            )
-            % {"s": math.ceil(exc.wait or WINDOW_SECONDS)},
-            "code": "rate_limited",
-            "errors": {},
-        },
-        status=429,
+def scoring_calls() -> ratelimit.Limit:
+    """At most ``CALLS_PER_WINDOW`` calls per ``WINDOW_SECONDS`` from one address."""
+    return ratelimit.Limit(
+        "index-score",
+        CALLS_PER_WINDOW,
+        timedelta(seconds=WINDOW_SECONDS),
+        _("Bạn đã gọi quá nhiều lần trong thời gian ngắn. Xin thử lại sau %(wait)s."),
     )
 
 
@@ -237,7 +208,7 @@ def _score_out(result: IndexResult, scheme: Scheme) -> ScoreOut:
 @router.post(
     "/score",
     auth=None,
-    throttle=[PerAddressLimit()],
+    throttle=[PerAddress(scoring_calls)],
     response={200: ScoreOut, 422: ErrorOut, 429: ErrorOut},
     summary="Score a commune's inputs (Decision 766 service index)",
 )

@@ -23,6 +23,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
@@ -41,6 +42,7 @@ from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
 from motcua.identity import validate_personal_id
 from motcua.privacy import mask_digits
+from motcua.ratelimit import client_address
 from motcua.residents import filing, queries, services
 from motcua.residents.models import Resident
 from motcua.residents.phones import normalize_phone
@@ -161,14 +163,18 @@ def _resident_out(resident: Resident) -> ResidentOut:
     response={202: CodeSentOut, **_errors(422, 429)},
     summary="Send a sign-in code by SMS",
 )
-def request_code(request, payload: PhoneIn):
-    """A 6-digit code, valid 5 minutes, goes to the phone. 429 when codes were asked for too
-    often (at most one per 30 seconds and three per 15 minutes per number)."""
+def request_code(request, payload: PhoneIn, response: HttpResponse):
+    """A 6-digit code, valid 5 minutes, goes to the phone. 429 with ``Retry-After`` when codes
+    were asked for too often: ``wait`` (one per 30 seconds per number), ``too_many`` (three per
+    15 minutes per number), ``too_many_from_address`` (the hourly budget of one network address)
+    or ``busy`` (the site's hourly budget)."""
     try:
-        otp = services.request_code(payload.phone)
+        otp = services.request_code(payload.phone, address=client_address(request))
     except ValidationError as exc:
         raise _field_errors("phone", exc) from exc
     except services.SignInError as exc:
+        if exc.retry_after:
+            response["Retry-After"] = str(exc.retry_after)
         return _error(429, exc.message, exc.code)
     return Status(
         202,

@@ -61,9 +61,12 @@ MAX_STATISTICS_DAYS = 366
 
 @api.exception_handler(QueueError)
 def queue_error(request, exc: QueueError):
-    return api.create_response(
+    response = api.create_response(
         request, {"detail": exc.message, "code": exc.code, "errors": {}}, status=exc.status
     )
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _errors(*statuses: int) -> dict:

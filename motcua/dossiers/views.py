@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from motcua.dossiers import queries
+from motcua.dossiers.limits import tracking_lookups
+from motcua.ratelimit import limited_per_address
 
 
 def tracking_url(code: str, request=None) -> str:
@@ -25,6 +27,7 @@ def track_lookup(request):
     return render(request, "dossiers/track_lookup.html")
 
 
+@limited_per_address(tracking_lookups)
 def track(request, code):
     try:
         dossier = queries.public_dossier(code)

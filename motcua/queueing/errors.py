@@ -40,10 +40,11 @@ STATUS: dict[str, int] = {
 class QueueError(Exception):
     """Something the queue refused; nothing was changed."""
 
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, *, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.retry_after = retry_after  # seconds, for ``rate_limited`` (the Retry-After header)
 
     @property
     def status(self) -> int:

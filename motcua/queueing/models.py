@@ -373,17 +373,3 @@ class VisitRatingAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id} {self.question}={self.level}"
-
-
-class BookingAttempt(models.Model):
-    """One try at booking, for the rate limits (``ratelimit``). Keys are keyed hashes of the phone
-    number or the IP address, never the values themselves (personal data)."""
-
-    key = models.CharField(max_length=64)
-    at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["key", "at"], name="booking_attempt_key_at")]
-
-    def __str__(self) -> str:
-        return f"{self.key[:8]} {self.at:%Y-%m-%d %H:%M}"

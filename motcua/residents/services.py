@@ -3,7 +3,8 @@
 Sign-in by phone: ``request_code`` sends a 6-digit code by SMS through the notification outbox,
 ``verify_code`` turns a correct code into a signed-in ``Resident``. Codes are stored hashed, live
 five minutes, allow five tries, and are used once (conditional updates, so two tabs racing with
-the same code cannot both win). Sending is rate-limited per phone number.
+the same code cannot both win). Sending is limited per phone number, per network address and for
+the whole site (``code_limits``).
 """
 
 import hashlib
@@ -20,10 +21,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua import ratelimit
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.identity import validate_personal_id
 from motcua.privacy import mask_digits
+from motcua.ratelimit import Limit
 from motcua.residents.identity import VerifiedIdentity
 from motcua.residents.models import AssistedSubmission, OneTimeCode, Resident
 from motcua.residents.phones import normalize_phone
@@ -37,13 +40,70 @@ MAX_ATTEMPTS = 5
 MAX_CODES_PER_WINDOW = 3
 CODE_WINDOW = timedelta(minutes=15)
 RESEND_AFTER = timedelta(seconds=30)
+HOUR = timedelta(hours=1)
+
+
+def code_limits(phone: str, address: str) -> list[tuple[Limit, str]]:
+    """Every limit a code request counts against, the phone's first (``motcua.ratelimit``):
+    one per phone per ``RESEND_AFTER``, ``MAX_CODES_PER_WINDOW`` per phone per ``CODE_WINDOW``,
+    and hourly budgets per network address and for the whole site (settings), which stop one
+    machine, or many, from spending the site's SMS on thousands of numbers."""
+    limits = [
+        (
+            Limit(
+                "sms-resend",
+                1,
+                RESEND_AFTER,
+                _("Mã vừa được gửi. Vui lòng chờ %(wait)s rồi yêu cầu lại."),
+            ),
+            phone,
+        ),
+        (
+            Limit(
+                "sms-phone",
+                MAX_CODES_PER_WINDOW,
+                CODE_WINDOW,
+                _("Đã gửi quá nhiều mã đến số này. Vui lòng thử lại sau %(wait)s."),
+            ),
+            phone,
+        ),
+    ]
+    if address:
+        address_budget = Limit(
+            "sms-address",
+            settings.MOTCUA_SMS_CODES_PER_ADDRESS_PER_HOUR,
+            HOUR,
+            _(
+                "Đã có quá nhiều yêu cầu mã đăng nhập từ địa chỉ mạng này. Vui lòng thử lại sau "
+                "%(wait)s."
+            ),
+        )
+        limits.append((address_budget, address))
+    site_budget = Limit(
+        "sms-site",
+        settings.MOTCUA_SMS_CODES_PER_HOUR,
+        HOUR,
+        _("Hệ thống đang nhận quá nhiều yêu cầu mã đăng nhập. Vui lòng thử lại sau %(wait)s."),
+    )
+    limits.append((site_budget, "site"))
+    return limits
+
+
+# The ``SignInError`` code of each limit's refusal (clients of the portal API read it).
+REFUSAL_CODES = {
+    "sms-resend": "wait",
+    "sms-phone": "too_many",
+    "sms-address": "too_many_from_address",
+    "sms-site": "busy",
+}
 
 
 class SignInError(Exception):
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, *, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.retry_after = retry_after  # seconds, when a limit refused (Retry-After)
 
 
 def _hash(phone: str, code: str) -> str:
@@ -51,22 +111,18 @@ def _hash(phone: str, code: str) -> str:
     return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def request_code(raw_phone: str, *, at: datetime | None = None) -> OneTimeCode:
-    """Send a sign-in code to the phone. Raises ValidationError for a malformed number and
-    SignInError when codes were asked for too often."""
+def request_code(raw_phone: str, *, address: str = "", at: datetime | None = None) -> OneTimeCode:
+    """Send a sign-in code to the phone; ``address`` is the asker's network address. Raises
+    ValidationError for a malformed number and SignInError when codes were asked for too often
+    (``code_limits``; a refused request counts against none of them and sends nothing)."""
     at = at or timezone.now()
-    phone = normalize_phone(raw_phone)
-    recent = OneTimeCode.objects.filter(phone=phone, created_at__gt=at - CODE_WINDOW)
-    latest = recent.first()
-    if latest is not None and at - latest.created_at < RESEND_AFTER:
-        wait = int((RESEND_AFTER - (at - latest.created_at)).total_seconds()) + 1
+    phone = normalize_phone(raw_phone)  # counted in its one normal form, however it was typed
+    try:
+        ratelimit.hit(*code_limits(phone, address), at=at)
+    except ratelimit.Refused as refused:
         raise SignInError(
-            _("Mã vừa được gửi. Vui lòng chờ %(s)s giây rồi yêu cầu lại.") % {"s": wait}, "wait"
-        )
-    if recent.count() >= MAX_CODES_PER_WINDOW:
-        raise SignInError(
-            _("Đã gửi quá nhiều mã đến số này. Vui lòng thử lại sau 15 phút."), "too_many"
-        )
+            refused.message, REFUSAL_CODES[refused.limit.scope], retry_after=refused.retry_after
+        ) from None
     code = f"{secrets.randbelow(10**6):06d}"
     from motcua.notify.services import enqueue  # the outbox; imported late to keep apps apart
 

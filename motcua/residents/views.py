@@ -30,6 +30,7 @@ from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
 from motcua.feedback.links import rating_url
 from motcua.privacy import mask_digits
+from motcua.ratelimit import client_address
 from motcua.residents import filing, identity, queries, services, sessions
 from motcua.residents.forms import (
     AssistedSubmissionForm,
@@ -56,16 +57,16 @@ def sign_in(request):
     """Step 1: the phone number (or an identity provider). Step 2 is ``sign_in_code``."""
     next_url = sessions.safe_next(request, reverse("residents:my_dossiers"))
     form = PhoneForm(request.POST or None)
-    error = ""
+    error, retry_after = "", None
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_code(form.cleaned_data["phone"])
+            services.request_code(form.cleaned_data["phone"], address=client_address(request))
         except services.SignInError as exc:
-            error = exc.message
+            error, retry_after = exc.message, exc.retry_after
         else:
             request.session[PHONE_SESSION_KEY] = form.cleaned_data["phone"]
             return redirect(f"{reverse('residents:sign_in_code')}?next={_quote(next_url)}")
-    return render(
+    response = render(
         request,
         "residents/sign_in.html",
         {
@@ -74,8 +75,11 @@ def sign_in(request):
             "next": next_url,
             "providers": identity.enabled_providers(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=(429 if retry_after else 400) if request.method == "POST" else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def sign_in_code(request):

@@ -16,8 +16,9 @@ from motcua.accounts.services import create_api_token
 from motcua.catalog.models import Field
 from motcua.queueing import ratelimit
 from motcua.queueing.links import TICKET_SALT
-from motcua.queueing.models import BookingAttempt, Ticket, VisitRating
+from motcua.queueing.models import Ticket, VisitRating
 from motcua.queueing.workflow import State
+from motcua.ratelimit import used
 from motcua.residents import services as resident_services
 from motcua.residents.models import Resident
 from motcua.units.calendars import calendar_for_center
@@ -186,10 +187,14 @@ def test_booking_attempts_are_limited_per_phone(client, q, booking_day, resident
     # Every further try counts, though each is refused for the booking already held that day.
     for _attempt in range(ratelimit.PER_PHONE - 1):
         error_of(book(client, q, resident_token, start), 409, "too_many_bookings")
-    attempts = BookingAttempt.objects.count()
-    body = error_of(book(client, q, resident_token, start), 429, "rate_limited")
-    assert "quá nhiều lần" in body["detail"]
-    assert BookingAttempt.objects.count() == attempts and Ticket.objects.count() == 1
+    from_address = used(ratelimit.BOOKINGS_PER_ADDRESS, "127.0.0.1")
+    response, body = book(client, q, resident_token, start)
+    error_of((response, body), 429, "rate_limited")
+    assert "quá nhiều lần" in body["detail"] and "thử lại sau" in body["detail"]
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    # The refused try counted against neither limit and booked nothing.
+    assert used(ratelimit.BOOKINGS_PER_ADDRESS, "127.0.0.1") == from_address
+    assert Ticket.objects.count() == 1
     # Another phone from the same address is still under the address's own limit.
     assert book(client, q, new_resident_token("0987654321"), start)[0].status_code == 201
 
