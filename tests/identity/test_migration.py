@@ -72,11 +72,12 @@ def test_stored_numbers_are_normalised_and_duplicates_are_kept_apart(
         created_at=timezone.now(),
     )
     # Two verified accounts that are one person: the older keeps the number, the newer (which
-    # still signs in by phone) gives it up.
+    # still signs in by phone) gives it up. (Verified numbers are 12 characters at most: the old
+    # code dropped spaces and dots there, but kept full-width digits.)
     older = resident(30, phone="0911111111", verified="00108501234５")
-    newer = resident(3, phone="0922222222", verified="001 085 012 345")
+    newer = resident(3, phone="0922222222", verified="００１０８５０１２３４５")
     # A newer account that already holds the normal form and has no other way in: nobody moves.
-    blocked_older = resident(30, verified="002 085 012 345")
+    blocked_older = resident(30, verified="００２０８５０１２３４５")
     blocked_newer = resident(3, verified="002085012345")
     # One phone, two accounts: the older keeps it, the newer is still verified by its number.
     phone_older = resident(30, phone="０９３３３３３３３３")
@@ -99,7 +100,7 @@ def test_stored_numbers_are_normalised_and_duplicates_are_kept_apart(
     assert accounts[older].verified_id_number == GOOD_ID
     assert accounts[newer].verified_id_number is None and accounts[newer].verified_by == ""
     assert accounts[newer].phone == "0922222222"
-    assert accounts[blocked_older].verified_id_number == "002 085 012 345"
+    assert accounts[blocked_older].verified_id_number == "００２０８５０１２３４５"
     assert accounts[blocked_newer].verified_id_number == "002085012345"
     assert accounts[phone_older].phone == "0933333333"
     assert accounts[phone_newer].phone is None
