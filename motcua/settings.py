@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "motcua.audit",
+    "motcua.idempotency",
     "motcua.accounts",
     "motcua.units",
     "motcua.catalog",
@@ -253,6 +254,11 @@ MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", STATE_DIR / "uploads"))
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# How long the answer to a request sent with an ``Idempotency-Key`` is kept (motcua.idempotency):
+# a retry within this time gets the first answer back; ``motcua sweep_idempotency_keys`` deletes
+# older ones.
+MOTCUA_IDEMPOTENCY_KEY_HOURS = int(os.environ.get("MOTCUA_IDEMPOTENCY_KEY_HOURS", "24"))
 
 # Background work runs on the database-backed task queue (``motcua db_worker``); no broker needed.
 TASKS = {

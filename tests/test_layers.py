@@ -16,7 +16,7 @@ import motcua
 LAYERS: list[set[str]] = [
     # Foundations: small modules any app may use; they import no app.
     {"text", "progress", "batching", "privacy", "errors", "identity", "workdays", "ui", "runmode"},
-    {"admin_readonly", "logging", "middleware", "ratelimit"},
+    {"admin_readonly", "logging", "middleware", "ratelimit", "idempotency"},
     # The append-only trail of configuration changes: units and every app above record into it.
     {"audit"},
     # The domain apps, each above what it builds on.

@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from motcua.api.idempotency import IDEMPOTENCY_KEY, answer_once, staff_caller
 from motcua.api.router import STAFF_AUTH
 from motcua.api.schemas import ERRORS_PUBLIC, ERRORS_STAFF, ErrorOut
 from motcua.api.throttling import PerAddress
@@ -187,7 +188,19 @@ def _dossier_out(dossier: Dossier, user) -> DossierOut:
     response={201: CreatedOut, **ERRORS_STAFF},
     summary="Receive a dossier at the counter or from the post",
 )
-def create_dossier(request, payload: DossierIn):
+def create_dossier(request, payload: DossierIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    """Send an ``Idempotency-Key`` header to retry safely: the same key returns the first answer
+    and never receives the dossier twice."""
+    return answer_once(
+        request,
+        idempotency_key,
+        caller=staff_caller(request.user),
+        request_parts=lambda: ("POST /api/v1/dossiers", payload.model_dump(mode="json")),
+        handler=lambda: _receive(request, payload),
+    )
+
+
+def _receive(request, payload: DossierIn) -> Status:
     procedure = Procedure.objects.filter(code=payload.procedure_code, is_active=True).first()
     if procedure is None:
         raise Http404(

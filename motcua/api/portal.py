@@ -18,6 +18,7 @@ Errors come in the project's ``{detail, code, errors}`` shape, Vietnamese messag
 shown as they are; ``errors`` names each wrong field or file.
 """
 
+import hashlib
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from motcua.api.idempotency import IDEMPOTENCY_KEY, answer_once, resident_caller
 from motcua.api.router import api
 from motcua.api.schemas import ErrorOut
 from motcua.catalog.models import Procedure
@@ -490,13 +492,46 @@ def _applicant(payload: FilingIn) -> tuple[Applicant, dict[str, list[str]]]:
     summary="File a dossier online",
     openapi_extra=MORE_FILES,
 )
-def file_dossier(request, payload: Form[FilingIn], file_0: File[UploadedFile] = None):
+def file_dossier(
+    request,
+    payload: Form[FilingIn],
+    file_0: File[UploadedFile] = None,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+):
     """Multipart: the fields below and one file per paper the procedure asks for, ``file_0`` for
     the first of its ``documents`` (GET /procedures/{code}), ``file_1`` for the next, and so on;
     at least one (only ``file_0`` is a declared parameter; the others are read from the request
     as their number depends on the procedure). Files are accepted by content (PDF, JPEG, PNG)
     up to the size limit. 409 when the procedure cannot be filed online with that commune; 422
-    names every wrong field and file, and then nothing is stored."""
+    names every wrong field and file, and then nothing is stored. Send an ``Idempotency-Key``
+    header to retry safely: the same key returns the first answer and never files twice."""
+    return answer_once(
+        request,
+        idempotency_key,
+        caller=resident_caller(request.resident),
+        request_parts=lambda: (
+            "POST /api/v1/portal/dossiers",
+            payload.model_dump(mode="json"),
+            _files_fingerprint(request),
+        ),
+        handler=lambda: _file(request, payload),
+    )
+
+
+def _files_fingerprint(request) -> dict[str, list[str]]:
+    """Each file sent, by field, as its SHA-256: the same files sent again match, others not."""
+    digests: dict[str, list[str]] = {}
+    for field in sorted(request.FILES):
+        for upload in request.FILES.getlist(field):
+            sha = hashlib.sha256()
+            for chunk in upload.chunks():
+                sha.update(chunk)
+            upload.seek(0)
+            digests.setdefault(field, []).append(sha.hexdigest())
+    return digests
+
+
+def _file(request, payload: FilingIn) -> Status:
     procedure = Procedure.objects.filter(code=payload.procedure_code, is_active=True).first()
     if procedure is None:
         raise PublicNotFound(

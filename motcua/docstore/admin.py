@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.admin_readonly import ReadOnlyAdmin
-from motcua.docstore import services
+from motcua.docstore import queries, services
 from motcua.docstore.models import StoredDocument
 from motcua.privacy import mask_digits
 
@@ -48,6 +48,14 @@ class StoredDocumentAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
     actions = ["revoke_selected"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A number typed with dots, spaces or full-width digits finds its owner too: it is
+        searched in the normal form the store keeps it in (``queries.owner_key``)."""
+        owner = queries.owner_key(search_term)
+        if owner and owner != search_term.strip():
+            search_term = owner
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("chủ giấy tờ"))
     def masked_owner(self, obj: StoredDocument) -> str:

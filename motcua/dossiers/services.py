@@ -8,7 +8,7 @@ Time is passed in explicitly (``at``) so the demo generator and tests can replay
 defaults to now.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -143,7 +143,7 @@ def receive_dossier(
         sets_count=sets_count,
         center=center,
     )
-    _check_intake(filing)
+    filing = _check_intake(filing)
     with transaction.atomic():
         dossier = _create(filing, State.RECEIVED, at, officer)
         _start_clock(dossier, at)
@@ -193,7 +193,7 @@ def submit_online(
         postal_address=postal_address,
         summary=summary,
     )
-    _check_intake(filing)
+    filing = _check_intake(filing)
     with transaction.atomic():
         dossier = _create(filing, State.SUBMITTED_ONLINE, at, None)
         if resident is not None:
@@ -232,7 +232,7 @@ def refuse_at_counter(
         applicant=applicant,
         summary=summary,
     )
-    _check_intake(filing)
+    filing = _check_intake(filing)
     with transaction.atomic():
         dossier = _create(filing, State.REFUSED_AT_RECEPTION, at, officer)
         dossier.refusal_reasons = reason
@@ -242,16 +242,18 @@ def refuse_at_counter(
     return dossier
 
 
-def _check_intake(filing: Filing) -> None:
+def _check_intake(filing: Filing) -> Filing:
     """Every problem with what was handed in, at once (Decree 118 Art. 16(3): list everything
-    missing in one go); raises ValidationError keyed by field, before anything is written."""
+    missing in one go); raises ValidationError keyed by field, before anything is written.
+    Returns the filing with the applicant's number in its normal form (``motcua.identity``), as
+    it is stored and looked up, however it was typed."""
     applicant, procedure, competent = filing.applicant, filing.procedure, filing.competent
     errors: dict[str, list[str]] = {}
     try:
         if applicant.kind == ApplicantKind.ORGANISATION:
-            validate_enterprise_code(applicant.id_number)
+            id_number = validate_enterprise_code(applicant.id_number)
         else:
-            validate_personal_id(applicant.id_number)
+            id_number = validate_personal_id(applicant.id_number)
     except ValidationError as exc:
         errors["applicant_id_number"] = exc.messages
     if not (applicant.name or "").strip():
@@ -271,6 +273,7 @@ def _check_intake(filing: Filing) -> None:
         ]
     if errors:
         raise ValidationError(errors)
+    return replace(filing, applicant=replace(applicant, id_number=id_number))
 
 
 def _default_center(commune: Commune) -> ServiceCenter | None:
@@ -289,7 +292,7 @@ def _create(filing: Filing, state: str, at: datetime, officer: User | None) -> D
         state=state,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number.replace(" ", ""),
+        applicant_id_number=applicant.id_number,
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,

@@ -1,5 +1,8 @@
 """Forms of the residents' portal. They parse and check input; services decide and write."""
 
+import re
+import secrets
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +11,12 @@ from motcua.docstore.queries import RequiredDocument, match_required
 from motcua.dossiers.models import ReturnMethod
 from motcua.identity import validate_personal_id
 from motcua.residents.phones import normalize_phone
+
+_SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)  # 32 characters
 
 
 class PhoneForm(forms.Form):
@@ -86,9 +95,14 @@ class OnlineSubmissionForm(forms.Form):
         label=_("Tôi cam đoan thông tin đã khai và giấy tờ tải lên là đúng sự thật."),
         error_messages={"required": _("Đánh dấu ô cam đoan để nộp hồ sơ.")},
     )
+    # A one-time key rendered into each new form: the same form submitted twice (a double click,
+    # the browser sending it again) files one dossier (docs/decisions/0019).
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, procedure, stored_documents=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_key"] = new_submission_key()
         self.procedure = procedure
         stored_documents = list(stored_documents)
         required = match_required(procedure, stored_documents) or [
@@ -125,6 +139,12 @@ class OnlineSubmissionForm(forms.Form):
 
     def clean_applicant_phone(self):
         return normalize_phone(self.cleaned_data["applicant_phone"])
+
+    def clean_submission_key(self):
+        """The key the form was rendered with, or "" when it is missing or not one of ours (a
+        hand-made post): the dossier is then filed without the double-submit guard."""
+        key = self.cleaned_data["submission_key"]
+        return key if _SUBMISSION_KEY.fullmatch(key) else ""
 
     def clean(self):
         data = super().clean()

@@ -29,6 +29,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
 from motcua.feedback.links import rating_url
+from motcua.idempotency.services import Answer, fingerprint_of, once
 from motcua.privacy import mask_digits
 from motcua.ratelimit import client_address
 from motcua.residents import filing, identity, queries, services, sessions
@@ -249,14 +250,11 @@ def _filing_page(request, procedure, commune, *, resident, helper):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = _file(
-                form, procedure, commune, resident=resident, helper=helper, stored=stored
+            return _file_once(
+                request, form, procedure, commune, resident=resident, helper=helper, stored=stored
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        else:
-            target = "residents:assisted_done" if helper else "residents:submitted"
-            return redirect(target, code=dossier.code)
     return render(
         request,
         "residents/submit.html",
@@ -286,6 +284,38 @@ def _initial_applicant(resident) -> dict:
 
 def _max_mb() -> int:
     return settings.MOTCUA_UPLOAD_MAX_BYTES // (1024 * 1024)
+
+
+def _file_once(request, form, procedure, commune, *, resident, helper, stored):
+    """File the dossier and go to its page. The same form sent twice (a double click, the browser
+    sending it again) files once: the copy, even one arriving while the first is being filed,
+    waits for it and is sent to the first dossier's page (``motcua.idempotency``)."""
+
+    def file_and_answer() -> Answer:
+        dossier = _file(form, procedure, commune, resident=resident, helper=helper, stored=stored)
+        target = "residents:assisted_done" if helper else "residents:submitted"
+        return Answer(302, reverse(target, args=[dossier.code]))
+
+    key = form.cleaned_data.get("submission_key")
+    if not key:
+        return redirect(file_and_answer().body)
+    caller = f"user:{helper.pk}" if helper is not None else f"resident:{resident.pk}"
+    answer = once(
+        caller=caller,
+        key=key,
+        # One form, one dossier, whatever was changed before sending it again.
+        fingerprint=fingerprint_of("web filing form"),
+        produce=file_and_answer,
+    )
+    if answer.replayed:
+        messages.info(
+            request,
+            _(
+                "Hồ sơ này đã được nộp từ trước, hệ thống không tạo hồ sơ thứ hai. Muốn nộp "
+                "thêm một hồ sơ khác, hãy mở lại trang nộp hồ sơ."
+            ),
+        )
+    return redirect(answer.body)
 
 
 def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:

@@ -34,6 +34,15 @@ def test_an_administrator_finds_an_owner_by_the_exact_number(admin_client):
     assert "*********345" not in admin_client.get(url, {"q": "0010850"}).content.decode()
 
 
+@pytest.mark.parametrize(
+    "typed", ["001.085.012.345", "００１０８５０１２３４５", "001 085 012 345"]
+)
+def test_an_administrator_finds_an_owner_however_the_number_is_typed(admin_client, typed):
+    store()
+    url = reverse("admin:docstore_storeddocument_changelist")
+    assert "*********345" in admin_client.get(url, {"q": typed}).content.decode()
+
+
 def test_the_revoke_action(admin_client):
     document = store()
     admin_client.post(
