@@ -2,16 +2,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from motcua.api.router import STAFF_AUTH
-from motcua.api.schemas import ERRORS_PUBLIC, ERRORS_STAFF
+from motcua.api.schemas import BODY_ERRORS, ERRORS_PUBLIC, ERRORS_STAFF, errors
 from motcua.catalog.models import Procedure
 from motcua.dossiers import queries, services
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.errors import PublicNotFound
 from motcua.units.models import Commune
 from motcua.workdays import VIETNAM_TZ
 
@@ -182,21 +183,27 @@ def _dossier_out(dossier: Dossier, user) -> DossierOut:
 @router.post(
     "/dossiers",
     auth=STAFF_AUTH,
-    response={201: CreatedOut, **ERRORS_STAFF},
+    response={201: CreatedOut, **ERRORS_STAFF, **errors(*BODY_ERRORS)},
     summary="Receive a dossier at the counter or from the post",
 )
 def create_dossier(request, payload: DossierIn):
     procedure = Procedure.objects.filter(code=payload.procedure_code, is_active=True).first()
     if procedure is None:
-        raise Http404(
-            f"Không có thủ tục mã '{payload.procedure_code}' trong danh mục. "
-            "Tra cứu mã đúng tại GET /api/v1/procedures?q=..."
+        raise PublicNotFound(
+            _(
+                "Không có thủ tục mã '%(code)s' trong danh mục. "
+                "Tra cứu mã đúng tại GET /api/v1/procedures?q=..."
+            )
+            % {"code": payload.procedure_code}
         )
     competent = None
     if payload.competent_commune_code:
         competent = Commune.objects.filter(code=payload.competent_commune_code).first()
         if competent is None:
-            raise Http404(f"Không có đơn vị hành chính mã '{payload.competent_commune_code}'.")
+            raise PublicNotFound(
+                _("Không có đơn vị hành chính mã '%(code)s'.")
+                % {"code": payload.competent_commune_code}
+            )
     dossier = services.receive_dossier(
         officer=request.user,
         procedure=procedure,
@@ -229,7 +236,7 @@ def get_dossier(request, code: str):
 @router.post(
     "/dossiers/{code}/actions/{action}",
     auth=STAFF_AUTH,
-    response={200: DossierOut, **ERRORS_STAFF},
+    response={200: DossierOut, **ERRORS_STAFF, **errors(*BODY_ERRORS)},
     summary="Carry out a workflow action",
 )
 def do_action(request, code: str, action: str, payload: ActionIn | None = None):
@@ -238,7 +245,10 @@ def do_action(request, code: str, action: str, payload: ActionIn | None = None):
     dossier = queries.dossier_for(request.user, code)
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise Http404(f"Không có thao tác '{action}'. Các thao tác: {', '.join(TRANSITIONS)}.")
+        raise PublicNotFound(
+            _("Không có thao tác '%(action)s'. Các thao tác: %(actions)s.")
+            % {"action": action, "actions": ", ".join(TRANSITIONS)}
+        )
     data = (payload or ActionIn()).dict()
     inputs = {k: v for k, v in data.items() if k in transition.needs or k == "note"}
     updated = services.perform(dossier, action, actor=request.user, **inputs)

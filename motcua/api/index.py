@@ -8,25 +8,23 @@ Mounted under ``/api/v1/index``:
 ``POST /score`` reads no stored data: it takes the inputs of service_index.md Appendix A and
 returns the criterion scores (keys as in Appendix B, e.g. ``2.1_ON_TIME``), the six group scores
 and the total, computed by ``motcua.insights.index.scoring.score`` — the function the pages use —
-plus, per criterion, its numerator, denominator and ratio. Refusals have the project's
-``{detail, code, errors}`` shape: 422 ``invalid`` names each wrong field
+plus, per criterion, its numerator, denominator and ratio. Refusals have the API's
+``{code, message, fields}`` shape: 422 ``invalid`` names each wrong field
 (``commune.dossiers_on_time``), 429 ``rate_limited`` when an address calls too often.
 """
 
-import math
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import Throttled
 from ninja.throttling import BaseThrottle
 from pydantic import BaseModel, ConfigDict, StrictBool, create_model, model_validator
 from pydantic import Field as SchemaField
 
-from motcua.api.router import STAFF_AUTH, api
-from motcua.api.schemas import ErrorOut
+from motcua.api.router import STAFF_AUTH
+from motcua.api.schemas import BODY_ERRORS, ErrorOut, errors
 from motcua.insights import ranking as ranking_rows
 from motcua.insights.access import province_for_insights
 from motcua.insights.index import inputs as index_inputs
@@ -59,23 +57,6 @@ class PerAddressLimit(BaseThrottle):
 
     def wait(self) -> float:
         return float(WINDOW_SECONDS)
-
-
-@api.exception_handler(Throttled)
-def throttled(request, exc: Throttled):
-    """Any throttled call of the API, in the project's error shape (ninja adds Retry-After)."""
-    return api.create_response(
-        request,
-        {
-            "detail": _(
-                "Bạn đã gọi quá nhiều lần trong thời gian ngắn. Xin thử lại sau %(s)s giây."
-            )
-            % {"s": math.ceil(exc.wait or WINDOW_SECONDS)},
-            "code": "rate_limited",
-            "errors": {},
-        },
-        status=429,
-    )
 
 
 # --------------------------------------------------------------------------- input
@@ -182,7 +163,7 @@ class GroupDetailOut(Schema):
     points: float
 
 
-class RatingOut(Schema):
+class RatingBandOut(Schema):
     key: str
     name: str
 
@@ -195,7 +176,7 @@ class ScoreOut(Schema):
     total: float
     details: dict[str, CriterionDetailOut] = SchemaField(description="criterion key → detail")
     group_details: dict[str, GroupDetailOut]
-    rating: RatingOut | None = SchemaField(
+    rating: RatingBandOut | None = SchemaField(
         description="reference rating band (a proposal, not defined by Decision 766)"
     )
 
@@ -230,7 +211,7 @@ def _score_out(result: IndexResult, scheme: Scheme) -> ScoreOut:
             )
             for g in result.groups
         },
-        rating=RatingOut(key=band.key, name=band.name_vi) if band else None,
+        rating=RatingBandOut(key=band.key, name=band.name_vi) if band else None,
     )
 
 
@@ -238,7 +219,7 @@ def _score_out(result: IndexResult, scheme: Scheme) -> ScoreOut:
     "/score",
     auth=None,
     throttle=[PerAddressLimit()],
-    response={200: ScoreOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: ScoreOut, **errors(*BODY_ERRORS, 429)},
     summary="Score a commune's inputs (Decision 766 service index)",
 )
 def score_inputs(request, payload: ScoreIn):

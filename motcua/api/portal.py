@@ -14,8 +14,8 @@ Mount with ``api.add_router("/portal", portal.router, tags=["portal"])``:
 Everything but signing in takes ``Authorization: Bearer <token>``; a token lives 30 days and
 signing out revokes it. The same rules as the web pages apply, through the same code: who sees
 what (``residents.queries``), the filing steps (``residents.filing``), the services that write.
-Errors come in the project's ``{detail, code, errors}`` shape, Vietnamese messages meant to be
-shown as they are; ``errors`` names each wrong field or file.
+Errors come in the API's ``{code, message, fields}`` shape, Vietnamese messages meant to be
+shown as they are; ``fields`` names each wrong field or file.
 """
 
 from typing import Literal
@@ -30,8 +30,9 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from motcua.api.errors import ApiError, error_response
 from motcua.api.router import api
-from motcua.api.schemas import ErrorOut
+from motcua.api.schemas import BODY_ERRORS, ErrorOut
 from motcua.catalog.models import Procedure
 from motcua.docstore.uploads import MAX_FILES_PER_DOSSIER
 from motcua.dossiers import queries as dossier_queries
@@ -80,17 +81,15 @@ class ResidentBearer(HttpBearer):
 
 @api.exception_handler(NotSignedIn)
 def not_signed_in(request, exc):
-    detail = _(
+    message = _(
         "Cần đăng nhập: mã truy cập thiếu, sai, đã hết hạn hoặc đã đăng xuất. Lấy mã mới bằng "
         "POST /api/v1/portal/sign-in/code (số điện thoại, nhận mã SMS) rồi POST "
         "/api/v1/portal/sign-in/token (số điện thoại và mã SMS), và gửi mã trong tiêu đề "
         "'Authorization: Bearer <mã truy cập>'."
     )
-    response = api.create_response(
-        request, {"detail": detail, "code": "unauthorized", "errors": {}}, status=401
+    return error_response(
+        401, "unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="portal"'}
     )
-    response["WWW-Authenticate"] = 'Bearer realm="portal"'
-    return response
 
 
 router = Router(auth=ResidentBearer())
@@ -100,8 +99,8 @@ def _errors(*statuses: int) -> dict:
     return {status: ErrorOut for status in statuses}
 
 
-def _error(status: int, detail: str, code: str, errors=None) -> Status:
-    return Status(status, ErrorOut(detail=detail, code=code, errors=errors or {}))
+def _error(status: int, message: str, code: str, fields=None) -> ApiError:
+    return ApiError(status, code, message, fields)
 
 
 def _iso(value) -> str | None:
@@ -158,7 +157,7 @@ def _resident_out(resident: Resident) -> ResidentOut:
 @router.post(
     "/sign-in/code",
     auth=None,
-    response={202: CodeSentOut, **_errors(422, 429)},
+    response={202: CodeSentOut, **_errors(*BODY_ERRORS, 429)},
     summary="Send a sign-in code by SMS",
 )
 def request_code(request, payload: PhoneIn):
@@ -169,7 +168,7 @@ def request_code(request, payload: PhoneIn):
     except ValidationError as exc:
         raise _field_errors("phone", exc) from exc
     except services.SignInError as exc:
-        return _error(429, exc.message, exc.code)
+        raise _error(429, exc.message, exc.code) from exc
     return Status(
         202,
         CodeSentOut(
@@ -183,7 +182,7 @@ def request_code(request, payload: PhoneIn):
 @router.post(
     "/sign-in/token",
     auth=None,
-    response={201: TokenOut, **_errors(400, 422)},
+    response={201: TokenOut, **_errors(*BODY_ERRORS)},
     summary="Exchange the SMS code for a bearer token",
 )
 def issue_token(request, payload: CodeIn):
@@ -194,7 +193,7 @@ def issue_token(request, payload: CodeIn):
     except ValidationError as exc:
         raise _field_errors("phone", exc) from exc
     except services.SignInError as exc:
-        return _error(400, exc.message, exc.code, {"code": [exc.message]})
+        raise _error(400, exc.message, exc.code, {"code": [exc.message]}) from exc
     now = timezone.now()
     raw = services.issue_token(resident, at=now)
     expires_at = now + services.TOKEN_LIFETIME
@@ -480,7 +479,7 @@ def _applicant(payload: FilingIn) -> tuple[Applicant, dict[str, list[str]]]:
 
 @router.post(
     "/dossiers",
-    response={201: FiledOut, **_errors(401, 404, 409, 422)},
+    response={201: FiledOut, **_errors(401, 404, 409, *BODY_ERRORS)},
     summary="File a dossier online",
     openapi_extra=MORE_FILES,
 )
@@ -509,7 +508,7 @@ def file_dossier(request, payload: Form[FilingIn], file_0: File[UploadedFile] = 
         )
     refusal = filing.online_refusal(procedure, commune)
     if refusal:
-        return _error(409, refusal, "not_online")
+        raise _error(409, refusal, "not_online")
     names = filing.required_document_names(procedure)
     fields = [f"file_{i}" for i in range(len(names))]
     uploads, errors = _uploads(request, fields)
@@ -544,7 +543,7 @@ def file_dossier(request, payload: Form[FilingIn], file_0: File[UploadedFile] = 
 
 @router.post(
     "/dossiers/{code}/supplement",
-    response={200: MyDossierDetailOut, **_errors(401, 403, 404, 409, 422)},
+    response={200: MyDossierDetailOut, **_errors(401, 403, 404, 409, *BODY_ERRORS)},
     summary="Answer a supplement request",
 )
 def answer_supplement(
