@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "motcua.audit",
     "motcua.idempotency",
+    # Serves the API docs page (/api/v1/docs) from its own static files instead of a CDN.
+    "ninja",
     "motcua.accounts",
     "motcua.units",
     "motcua.catalog",
@@ -122,6 +124,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.middleware.ChosenLanguageMiddleware",
+    # Under /api/: answers no API operation wrote (unknown address, 405, …) in its error shape.
+    "motcua.api.middleware.ApiErrorShape",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

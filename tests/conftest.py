@@ -108,3 +108,16 @@ def _vietnamese_by_default():
 def _uploads_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The schemathesis run (tests/api/test_schemathesis.py) is its own CI step: it runs only when
+    asked for by marker (``-m schemathesis``), not as part of the ordinary suite."""
+    if "schemathesis" in (config.getoption("markexpr") or ""):
+        return
+    chosen, skipped = [], []
+    for item in items:
+        (skipped if item.get_closest_marker("schemathesis") else chosen).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = chosen

@@ -2,11 +2,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from motcua.api.schemas import ERRORS_PUBLIC
+from motcua.errors import PublicNotFound
 from motcua.units.calendars import calendar_for_center
 from motcua.units.models import ServiceCenter
 from motcua.workdays import VIETNAM_TZ, due_at
@@ -37,6 +38,8 @@ def compute_due(request, query: Query[DueQuery]):
     if query.center is not None:
         center = ServiceCenter.objects.filter(pk=query.center).first()
         if center is None:
-            raise Http404(f"Không có trung tâm phục vụ hành chính công số {query.center}.")
+            raise PublicNotFound(
+                _("Không có trung tâm phục vụ hành chính công số %(id)s.") % {"id": query.center}
+            )
     due = due_at(received, query.amount, query.unit, calendar_for_center(center))
     return DueOut(due_at=due.astimezone(VIETNAM_TZ).isoformat())

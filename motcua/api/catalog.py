@@ -9,7 +9,7 @@ from motcua.catalog.queries import search_procedures
 router = Router()
 
 
-class StepOut(Schema):
+class ProcedureStepOut(Schema):
     role: str
     name_vi: str
     budget_hours: Decimal
@@ -27,7 +27,7 @@ class ProcedureOut(Schema):
     fee_note: str
     online_level: str
     documents: list[str]
-    steps: list[StepOut]
+    steps: list[ProcedureStepOut]
 
 
 class ProcedureFilter(Schema):
@@ -53,7 +53,7 @@ def list_procedures(request, filters: Query[ProcedureFilter]):
             online_level=p.online_level,
             documents=list(p.documents),
             steps=[
-                StepOut(role=s.role, name_vi=s.name_vi, budget_hours=s.budget_hours)
+                ProcedureStepOut(role=s.role, name_vi=s.name_vi, budget_hours=s.budget_hours)
                 for s in p.steps.all()
             ],
         )

@@ -2,19 +2,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from motcua.api.idempotency import IDEMPOTENCY_KEY, answer_once, staff_caller
 from motcua.api.router import STAFF_AUTH
-from motcua.api.schemas import ERRORS_PUBLIC, ERRORS_STAFF, ErrorOut
+from motcua.api.schemas import BODY_ERRORS, ERRORS_PUBLIC, ERRORS_STAFF, errors
 from motcua.api.throttling import PerAddress
 from motcua.catalog.models import Procedure
 from motcua.dossiers import queries, services
 from motcua.dossiers.limits import tracking_lookups
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import TRANSITIONS
+from motcua.errors import PublicNotFound
 from motcua.units.models import Commune
 from motcua.workdays import VIETNAM_TZ
 
@@ -185,7 +186,7 @@ def _dossier_out(dossier: Dossier, user) -> DossierOut:
 @router.post(
     "/dossiers",
     auth=STAFF_AUTH,
-    response={201: CreatedOut, **ERRORS_STAFF},
+    response={201: CreatedOut, **ERRORS_STAFF, **errors(*BODY_ERRORS)},
     summary="Receive a dossier at the counter or from the post",
 )
 def create_dossier(request, payload: DossierIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
@@ -203,15 +204,21 @@ def create_dossier(request, payload: DossierIn, idempotency_key: str | None = ID
 def _receive(request, payload: DossierIn) -> Status:
     procedure = Procedure.objects.filter(code=payload.procedure_code, is_active=True).first()
     if procedure is None:
-        raise Http404(
-            f"Không có thủ tục mã '{payload.procedure_code}' trong danh mục. "
-            "Tra cứu mã đúng tại GET /api/v1/procedures?q=..."
+        raise PublicNotFound(
+            _(
+                "Không có thủ tục mã '%(code)s' trong danh mục. "
+                "Tra cứu mã đúng tại GET /api/v1/procedures?q=..."
+            )
+            % {"code": payload.procedure_code}
         )
     competent = None
     if payload.competent_commune_code:
         competent = Commune.objects.filter(code=payload.competent_commune_code).first()
         if competent is None:
-            raise Http404(f"Không có đơn vị hành chính mã '{payload.competent_commune_code}'.")
+            raise PublicNotFound(
+                _("Không có đơn vị hành chính mã '%(code)s'.")
+                % {"code": payload.competent_commune_code}
+            )
     dossier = services.receive_dossier(
         officer=request.user,
         procedure=procedure,
@@ -244,7 +251,7 @@ def get_dossier(request, code: str):
 @router.post(
     "/dossiers/{code}/actions/{action}",
     auth=STAFF_AUTH,
-    response={200: DossierOut, **ERRORS_STAFF},
+    response={200: DossierOut, **ERRORS_STAFF, **errors(*BODY_ERRORS)},
     summary="Carry out a workflow action",
 )
 def do_action(request, code: str, action: str, payload: ActionIn | None = None):
@@ -253,7 +260,10 @@ def do_action(request, code: str, action: str, payload: ActionIn | None = None):
     dossier = queries.dossier_for(request.user, code)
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise Http404(f"Không có thao tác '{action}'. Các thao tác: {', '.join(TRANSITIONS)}.")
+        raise PublicNotFound(
+            _("Không có thao tác '%(action)s'. Các thao tác: %(actions)s.")
+            % {"action": action, "actions": ", ".join(TRANSITIONS)}
+        )
     data = (payload or ActionIn()).dict()
     inputs = {k: v for k, v in data.items() if k in transition.needs or k == "note"}
     updated = services.perform(dossier, action, actor=request.user, **inputs)
@@ -262,7 +272,7 @@ def do_action(request, code: str, action: str, payload: ActionIn | None = None):
 
 @router.get(
     "/track/{code}",
-    response={200: TrackOut, 429: ErrorOut, **ERRORS_PUBLIC},
+    response={200: TrackOut, **ERRORS_PUBLIC, **errors(429)},
     throttle=[PerAddress(tracking_lookups)],
     summary="Public status of a dossier (personal data masked)",
 )

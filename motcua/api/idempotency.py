@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from ninja import Header, Status
 
+from motcua.api.errors import error_response
 from motcua.api.router import api
 from motcua.idempotency import services
 from motcua.idempotency.services import Answer, KeyReused
@@ -36,11 +37,7 @@ IDEMPOTENCY_KEY = Header(None, alias=services.HEADER, description=HEADER_DESCRIP
 
 @api.exception_handler(KeyReused)
 def key_reused(request, exc: KeyReused):
-    return api.create_response(
-        request,
-        {"detail": exc.message, "code": exc.code, "errors": {services.HEADER: [exc.message]}},
-        status=422,
-    )
+    return error_response(422, exc.code, exc.message, {services.HEADER: [exc.message]})
 
 
 def staff_caller(user) -> str:

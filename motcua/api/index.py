@@ -8,8 +8,8 @@ Mounted under ``/api/v1/index``:
 ``POST /score`` reads no stored data: it takes the inputs of service_index.md Appendix A and
 returns the criterion scores (keys as in Appendix B, e.g. ``2.1_ON_TIME``), the six group scores
 and the total, computed by ``motcua.insights.index.scoring.score`` — the function the pages use —
-plus, per criterion, its numerator, denominator and ratio. Refusals have the project's
-``{detail, code, errors}`` shape: 422 ``invalid`` names each wrong field
+plus, per criterion, its numerator, denominator and ratio. Refusals have the API's
+``{code, message, fields}`` shape: 422 ``invalid`` names each wrong field
 (``commune.dossiers_on_time``), 429 ``rate_limited`` when an address calls too often.
 """
 
@@ -24,7 +24,7 @@ from pydantic import Field as SchemaField
 
 from motcua import ratelimit
 from motcua.api.router import STAFF_AUTH
-from motcua.api.schemas import ErrorOut
+from motcua.api.schemas import BODY_ERRORS, ErrorOut, errors
 from motcua.api.throttling import PerAddress
 from motcua.insights import ranking as ranking_rows
 from motcua.insights.access import province_for_insights
@@ -153,7 +153,7 @@ class GroupDetailOut(Schema):
     points: float
 
 
-class RatingOut(Schema):
+class RatingBandOut(Schema):
     key: str
     name: str
 
@@ -166,7 +166,7 @@ class ScoreOut(Schema):
     total: float
     details: dict[str, CriterionDetailOut] = SchemaField(description="criterion key → detail")
     group_details: dict[str, GroupDetailOut]
-    rating: RatingOut | None = SchemaField(
+    rating: RatingBandOut | None = SchemaField(
         description="reference rating band (a proposal, not defined by Decision 766)"
     )
 
@@ -201,7 +201,7 @@ def _score_out(result: IndexResult, scheme: Scheme) -> ScoreOut:
             )
             for g in result.groups
         },
-        rating=RatingOut(key=band.key, name=band.name_vi) if band else None,
+        rating=RatingBandOut(key=band.key, name=band.name_vi) if band else None,
     )
 
 
@@ -209,7 +209,7 @@ def _score_out(result: IndexResult, scheme: Scheme) -> ScoreOut:
     "/score",
     auth=None,
     throttle=[PerAddress(scoring_calls)],
-    response={200: ScoreOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: ScoreOut, **errors(*BODY_ERRORS, 429)},
     summary="Score a commune's inputs (Decision 766 service index)",
 )
 def score_inputs(request, payload: ScoreIn):

@@ -14,8 +14,8 @@ Mount with ``api.add_router("/portal", portal.router, tags=["portal"])``:
 Everything but signing in takes ``Authorization: Bearer <token>``; a token lives 30 days and
 signing out revokes it. The same rules as the web pages apply, through the same code: who sees
 what (``residents.queries``), the filing steps (``residents.filing``), the services that write.
-Errors come in the project's ``{detail, code, errors}`` shape, Vietnamese messages meant to be
-shown as they are; ``errors`` names each wrong field or file.
+Errors come in the API's ``{code, message, fields}`` shape, Vietnamese messages meant to be
+shown as they are; ``fields`` names each wrong field or file.
 """
 
 import hashlib
@@ -24,7 +24,6 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
@@ -32,9 +31,10 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from motcua.api.errors import ApiError, error_response
 from motcua.api.idempotency import IDEMPOTENCY_KEY, answer_once, resident_caller
 from motcua.api.router import api
-from motcua.api.schemas import ErrorOut
+from motcua.api.schemas import BODY_ERRORS, ErrorOut
 from motcua.catalog.models import Procedure
 from motcua.docstore.uploads import MAX_FILES_PER_DOSSIER
 from motcua.dossiers import queries as dossier_queries
@@ -84,17 +84,15 @@ class ResidentBearer(HttpBearer):
 
 @api.exception_handler(NotSignedIn)
 def not_signed_in(request, exc):
-    detail = _(
+    message = _(
         "Cần đăng nhập: mã truy cập thiếu, sai, đã hết hạn hoặc đã đăng xuất. Lấy mã mới bằng "
         "POST /api/v1/portal/sign-in/code (số điện thoại, nhận mã SMS) rồi POST "
         "/api/v1/portal/sign-in/token (số điện thoại và mã SMS), và gửi mã trong tiêu đề "
         "'Authorization: Bearer <mã truy cập>'."
     )
-    response = api.create_response(
-        request, {"detail": detail, "code": "unauthorized", "errors": {}}, status=401
+    return error_response(
+        401, "unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="portal"'}
     )
-    response["WWW-Authenticate"] = 'Bearer realm="portal"'
-    return response
 
 
 router = Router(auth=ResidentBearer())
@@ -104,8 +102,8 @@ def _errors(*statuses: int) -> dict:
     return {status: ErrorOut for status in statuses}
 
 
-def _error(status: int, detail: str, code: str, errors=None) -> Status:
-    return Status(status, ErrorOut(detail=detail, code=code, errors=errors or {}))
+def _error(status: int, message: str, code: str, fields=None) -> ApiError:
+    return ApiError(status, code, message, fields)
 
 
 def _iso(value) -> str | None:
@@ -162,10 +160,10 @@ def _resident_out(resident: Resident) -> ResidentOut:
 @router.post(
     "/sign-in/code",
     auth=None,
-    response={202: CodeSentOut, **_errors(422, 429)},
+    response={202: CodeSentOut, **_errors(*BODY_ERRORS, 429)},
     summary="Send a sign-in code by SMS",
 )
-def request_code(request, payload: PhoneIn, response: HttpResponse):
+def request_code(request, payload: PhoneIn):
     """A 6-digit code, valid 5 minutes, goes to the phone. 429 with ``Retry-After`` when codes
     were asked for too often: ``wait`` (one per 30 seconds per number), ``too_many`` (three per
     15 minutes per number), ``too_many_from_address`` (the hourly budget of one network address)
@@ -175,9 +173,8 @@ def request_code(request, payload: PhoneIn, response: HttpResponse):
     except ValidationError as exc:
         raise _field_errors("phone", exc) from exc
     except services.SignInError as exc:
-        if exc.retry_after:
-            response["Retry-After"] = str(exc.retry_after)
-        return _error(429, exc.message, exc.code)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+        raise ApiError(429, exc.code, exc.message, headers=headers) from exc
     return Status(
         202,
         CodeSentOut(
@@ -191,7 +188,7 @@ def request_code(request, payload: PhoneIn, response: HttpResponse):
 @router.post(
     "/sign-in/token",
     auth=None,
-    response={201: TokenOut, **_errors(400, 422)},
+    response={201: TokenOut, **_errors(*BODY_ERRORS)},
     summary="Exchange the SMS code for a bearer token",
 )
 def issue_token(request, payload: CodeIn):
@@ -202,7 +199,7 @@ def issue_token(request, payload: CodeIn):
     except ValidationError as exc:
         raise _field_errors("phone", exc) from exc
     except services.SignInError as exc:
-        return _error(400, exc.message, exc.code, {"code": [exc.message]})
+        raise _error(400, exc.message, exc.code, {"code": [exc.message]}) from exc
     now = timezone.now()
     raw = services.issue_token(resident, at=now)
     expires_at = now + services.TOKEN_LIFETIME
@@ -488,7 +485,7 @@ def _applicant(payload: FilingIn) -> tuple[Applicant, dict[str, list[str]]]:
 
 @router.post(
     "/dossiers",
-    response={201: FiledOut, **_errors(401, 404, 409, 422)},
+    response={201: FiledOut, **_errors(401, 404, 409, *BODY_ERRORS)},
     summary="File a dossier online",
     openapi_extra=MORE_FILES,
 )
@@ -550,7 +547,7 @@ def _file(request, payload: FilingIn) -> Status:
         )
     refusal = filing.online_refusal(procedure, commune)
     if refusal:
-        return _error(409, refusal, "not_online")
+        raise _error(409, refusal, "not_online")
     names = filing.required_document_names(procedure)
     fields = [f"file_{i}" for i in range(len(names))]
     uploads, errors = _uploads(request, fields)
@@ -585,7 +582,7 @@ def _file(request, payload: FilingIn) -> Status:
 
 @router.post(
     "/dossiers/{code}/supplement",
-    response={200: MyDossierDetailOut, **_errors(401, 403, 404, 409, 422)},
+    response={200: MyDossierDetailOut, **_errors(401, 403, 404, 409, *BODY_ERRORS)},
     summary="Answer a supplement request",
 )
 def answer_supplement(

@@ -17,7 +17,7 @@ Mounted under ``/api/v1/queue``:
     POST /counters/{id}/transfer           send the visitor to another field or counter (staff)
     GET  /statistics                       waits, service times, no-shows (staff, scoped)
 
-Every refusal of the queue (``QueueError``) answers in the project's ``{detail, code, errors}``
+Every refusal of the queue (``QueueError``) answers in the API's ``{code, message}``
 shape with the status of its code (``queueing.errors.STATUS``): 409 slot full or action not fitting
 the ticket's state, 429 too many booking attempts, 400 a forged ticket link, 422 a centre or field
 that does not fit. Phone numbers are masked in everything staff or the public read; the check-in
@@ -36,9 +36,10 @@ from pydantic import Field as SchemaField
 
 from motcua.accounts.models import Role
 from motcua.accounts.scoping import can_act_on_commune
+from motcua.api.errors import ApiError, error_response
 from motcua.api.portal import ResidentBearer
 from motcua.api.router import STAFF_AUTH, api
-from motcua.api.schemas import ErrorOut
+from motcua.api.schemas import BODY_ERRORS, ErrorOut
 from motcua.catalog.models import Field
 from motcua.errors import PublicNotFound
 from motcua.privacy import mask_digits
@@ -61,12 +62,8 @@ MAX_STATISTICS_DAYS = 366
 
 @api.exception_handler(QueueError)
 def queue_error(request, exc: QueueError):
-    response = api.create_response(
-        request, {"detail": exc.message, "code": exc.code, "errors": {}}, status=exc.status
-    )
-    if exc.retry_after:
-        response["Retry-After"] = str(exc.retry_after)
-    return response
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+    return error_response(exc.status, exc.code, exc.message, headers=headers)
 
 
 def _errors(*statuses: int) -> dict:
@@ -388,7 +385,7 @@ def center_slots(request, center_id: int, field: int, day: date):
 @router.get(
     "/centers/{center_id}/board",
     auth=None,
-    response={200: BoardOut, **_errors(404)},
+    response={200: BoardOut, **_errors(404, 422)},
     summary="The waiting-room screen's data",
 )
 def center_board(request, center_id: int):
@@ -411,7 +408,7 @@ class BookingIn(Schema):
 @router.post(
     "/bookings",
     auth=RESIDENT_AUTH,
-    response={201: MyTicketOut, **_errors(401, 404, 409, 422, 429)},
+    response={201: MyTicketOut, **_errors(401, 404, 409, 429, *BODY_ERRORS)},
     summary="Book a number for a slot",
 )
 def book(request, payload: BookingIn):
@@ -443,7 +440,7 @@ def my_bookings(request):
 @router.post(
     "/bookings/{ticket_id}/cancel",
     auth=RESIDENT_AUTH,
-    response={200: MyTicketOut, **_errors(401, 404, 409)},
+    response={200: MyTicketOut, **_errors(401, 404, 409, 422)},
     summary="Cancel one of my numbers",
 )
 def cancel_booking(request, ticket_id: int):
@@ -494,7 +491,7 @@ def ticket_cancel(request, token: str):
 @router.post(
     "/tickets/{token}/rating",
     auth=None,
-    response={201: VisitRatingOut, **_errors(400, 409, 422)},
+    response={201: VisitRatingOut, **_errors(409, *BODY_ERRORS)},
     summary="Rate a finished visit",
 )
 def ticket_rating(request, token: str, payload: VisitRatingIn):
@@ -534,7 +531,7 @@ class IssueIn(Schema):
 @router.post(
     "/tickets",
     auth=STAFF_AUTH,
-    response={201: IssuedOut, **_errors(401, 404, 409, 422)},
+    response={201: IssuedOut, **_errors(401, 403, 404, 409, *BODY_ERRORS)},
     summary="Issue a number at the counter",
 )
 def issue(request, payload: IssueIn):
@@ -601,7 +598,7 @@ def counter_view(request, counter_id: int):
 @router.post(
     "/counters/{counter_id}/call-next",
     auth=STAFF_AUTH,
-    response={200: StaffTicketOut, **_errors(401, 404, 409, 422)},
+    response={200: StaffTicketOut, **_errors(401, 403, 404, 409, 422)},
     summary="Call the next visitor",
 )
 def call_next(request, counter_id: int):
@@ -619,7 +616,7 @@ class TransferIn(Schema):
 @router.post(
     "/counters/{counter_id}/transfer",
     auth=STAFF_AUTH,
-    response={200: StaffTicketOut, **_errors(401, 404, 409, 422)},
+    response={200: StaffTicketOut, **_errors(401, 403, 404, 409, *BODY_ERRORS)},
     summary="Send the visitor to another field or counter",
 )
 def transfer(request, counter_id: int, payload: TransferIn):
@@ -638,7 +635,7 @@ def transfer(request, counter_id: int, payload: TransferIn):
 @router.post(
     "/counters/{counter_id}/{action}",
     auth=STAFF_AUTH,
-    response={200: StaffTicketOut, **_errors(401, 404, 409, 422)},
+    response={200: StaffTicketOut, **_errors(401, 403, 404, 409, 422)},
     summary="Recall, start, finish or mark no-show the visitor at the counter",
 )
 def counter_action(
@@ -685,10 +682,7 @@ def statistics(request, params: Query[StatisticsIn]):
     monitors their province's; 404 for a centre outside that scope."""
     centers = centers_in_scope(request.user)
     if centers is None:
-        return Status(
-            403,
-            ErrorOut(detail=_("Tài khoản của bạn không được xem số liệu hàng đợi."), code="scope"),
-        )
+        raise ApiError(403, "scope", _("Tài khoản của bạn không được xem số liệu hàng đợi."))
     if params.end < params.start:
         raise ValidationError({"end": [_("Ngày kết thúc phải từ ngày bắt đầu trở đi.")]})
     if (params.end - params.start).days >= MAX_STATISTICS_DAYS:

@@ -6,9 +6,9 @@ Mount with ``api.add_router("/ratings", ratings.router, tags=["ratings"])``:
     GET  /ratings/{token}    the dossier behind a rating link and the criteria it is asked
     POST /ratings/{token}    rate it: {"answers": {"a": "very_satisfied", …}, "comment": "…"}
 
-No login: the signed token from the rating link is the permission. Errors come in the project's
-``{detail, code, errors}`` shape: 400 forged token, 404 dossier gone, 409 already rated or result
-not yet received, 422 an answer missing or wrong (``errors`` names each criterion).
+No login: the signed token from the rating link is the permission. Errors come in the API's
+``{code, message, fields}`` shape: 400 forged token, 404 dossier gone, 409 already rated or result
+not yet received, 422 an answer missing or wrong (``fields`` names each criterion).
 """
 
 from typing import Literal
@@ -16,7 +16,8 @@ from typing import Literal
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from motcua.api.schemas import ErrorOut
+from motcua.api.errors import ApiError
+from motcua.api.schemas import BODY_ERRORS, errors
 from motcua.feedback import queries, services
 from motcua.feedback.criteria import CRITERIA, POINTS, Criterion, Level, criteria_for
 from motcua.feedback.errors import RatingError
@@ -26,7 +27,7 @@ from motcua.workdays import VIETNAM_TZ
 
 router = Router()
 
-ERRORS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = errors(400, 404, 409, 422)
 
 
 class CriterionOut(Schema):
@@ -84,8 +85,8 @@ def _criterion_out(c: Criterion) -> CriterionOut:
     )
 
 
-def _error(exc: RatingError) -> Status:
-    return Status(exc.status, ErrorOut(detail=exc.message, code=exc.code, errors=exc.errors))
+def _error(exc: RatingError) -> ApiError:
+    return ApiError(exc.status, exc.code, exc.message, exc.errors)
 
 
 @router.get("/criteria", auth=None, response=CriteriaOut, summary="Rating criteria and levels")
@@ -112,7 +113,7 @@ def rating_form(request, token: str):
         dossier = open_link(token).dossier
         queries.check_open(dossier)
     except RatingError as exc:
-        return _error(exc)
+        raise _error(exc) from exc
     return RatingFormOut(
         dossier_code=dossier.code,
         procedure_name=dossier.procedure.name_vi,
@@ -123,7 +124,7 @@ def rating_form(request, token: str):
 @router.post(
     "/{token}",
     auth=None,
-    response={201: RatingOut, **ERRORS},
+    response={201: RatingOut, **ERRORS, **errors(*BODY_ERRORS)},
     summary="Rate a dossier once its result is received",
 )
 def submit(request, token: str, payload: RatingIn):
@@ -133,7 +134,7 @@ def submit(request, token: str, payload: RatingIn):
             token, payload.answers, channel=payload.channel, comment=payload.comment
         )
     except RatingError as exc:
-        return _error(exc)
+        raise _error(exc) from exc
     return Status(
         201,
         RatingOut(

@@ -1,23 +1,34 @@
-"""The JSON API under /api/v1 (django-ninja; OpenAPI at /api/v1/openapi.json).
+"""The JSON API under /api/v1 (django-ninja; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
 Staff endpoints take a bearer token (``motcua create_api_token <username>``) or the session of a
-signed-in officer. Errors always have the shape ``{"detail": str, "code": str, "errors": {...}}``
-so clients can show the message as it is.
+signed-in officer (the site's own pages; CSRF-checked). A request with neither gets 401, never a
+CSRF 403. Every error, whoever answers it, has the shape ``{"code": str, "message": str}`` plus
+``"fields"`` when single fields are wrong (``motcua.api.errors``, ADR 0025).
 """
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from motcua.accounts.models import ApiToken, hash_token
+from motcua.api import errors
 from motcua.dossiers.services import WorkflowError
 
 
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``motcua create_api_token``."""
+
+    def __call__(self, request):
+        # Parsed here rather than in HttpBearer.__call__, which logs a malformed header (and so
+        # the token) in clear when DEBUG is on.
+        scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+        raw = raw.strip()
+        return self.authenticate(request, raw) if scheme.lower() == "bearer" and raw else None
+
     def authenticate(self, request, token):
         row = (
             ApiToken.objects.select_related("user", "user__commune")
@@ -31,58 +42,72 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+class OfficerSession(APIKeyCookie):
+    """The session of an officer signed in on the site, for the pages' own calls.
+
+    CSRF is checked only when there is a signed-in session to protect: a request without one has
+    nothing a forged page could ride on, and gets the 401 that tells an outside client to send a
+    token (ninja's ``django_auth`` checks CSRF first and answers such a request 403).
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise errors.ApiError(
+                403,
+                "csrf_failed",
+                _(
+                    "Yêu cầu gửi bằng phiên đăng nhập trên trang cần mã CSRF (tiêu đề "
+                    "'X-CSRFToken'). Ứng dụng bên ngoài hãy dùng 'Authorization: Bearer <mã truy "
+                    "cập>'."
+                ),
+            )
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        return request.user if request.user.is_authenticated else None
+
+
+class MotcuaAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Field paths as the client wrote them: ``applicant.id_number``, not
+        ``payload.applicant.id_number`` (``payload`` is the view's argument, not part of the
+        body). The pydantic error keeps its type and context, from which the handler writes a
+        Vietnamese message."""
+        found = []
+        for context in error_contexts:
+            model = context.model
+            body_argument = getattr(model, "__read_from_single_attr__", None)
+            for error in context.pydantic_validation_error.errors(
+                include_url=False, include_input=False
+            ):
+                loc = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                if body_argument and loc[:1] == (body_argument,):
+                    loc = loc[1:]
+                found.append({**error, "loc": (model.__ninja_param_source__, *loc)})
+        return NinjaValidationError(found)
+
+
+api = MotcuaAPI(
     title="motcua API",
     version="1",
-    description="Một cửa điện tử cấp xã — API for integrators. Vietnamese messages by default.",
+    description=(
+        "Một cửa điện tử cấp xã — API for integrators. Every error answers "
+        '`{"code": …, "message": …}` (plus `fields` on a 422); messages are Vietnamese by default.'
+    ),
     urls_namespace="api",
 )
-STAFF_AUTH = [BearerToken(), django_auth]
-
-
-def _error(request, status, detail, code, errors=None):
-    return api.create_response(
-        request, {"detail": detail, "code": code, "errors": errors or {}}, status=status
-    )
+STAFF_AUTH = [BearerToken(), OfficerSession()]
+errors.install(api)
 
 
 @api.exception_handler(WorkflowError)
 def workflow_error(request, exc: WorkflowError):
     status = 403 if exc.code in ("role", "scope") else 409
-    return _error(request, status, exc.message, exc.code)
-
-
-@api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
-    return _error(request, 422, detail, "invalid", errors)
-
-
-@api.exception_handler(NinjaValidationError)
-def request_validation_error(request, exc: NinjaValidationError):
-    errors: dict[str, list[str]] = {}
-    for e in exc.errors:
-        loc = ".".join(str(p) for p in e.get("loc", [])[1:]) or "__all__"
-        errors.setdefault(loc, []).append(e.get("msg", "invalid"))
-    detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
-    return _error(request, 422, detail, "invalid", errors)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return _error(request, 404, str(exc) or "Not found", "not_found")
-
-
-@api.exception_handler(AuthenticationError)
-def unauthorized(request, exc):
-    return _error(
-        request,
-        401,
-        "Cần mã truy cập hợp lệ: gửi tiêu đề 'Authorization: Bearer <token>' "
-        "(tạo bằng lệnh 'motcua create_api_token <tên đăng nhập>').",
-        "unauthorized",
-    )
+    return errors.error_response(status, exc.code, exc.message)
 
 
 def _mount() -> None:

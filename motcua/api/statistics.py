@@ -8,6 +8,7 @@ own commune; province monitors any commune of their province; others get 404.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field as SchemaField
 
@@ -26,7 +27,7 @@ class GroupOut(Schema):
     counts: dict[str, int]
 
 
-class StatisticsOut(Schema):
+class CommuneStatisticsOut(Schema):
     commune: str
     period: str = SchemaField(
         description="the period's key: 2026-10, 2026-Q4, 2026, a day or a range"
@@ -41,7 +42,7 @@ class StatisticsOut(Schema):
 @router.get(
     "/commune",
     auth=STAFF_AUTH,
-    response={200: StatisticsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CommuneStatisticsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A commune's dossier figures for a period, optionally grouped",
 )
 def commune_statistics(request, commune: str, period: str = "", by: str = ""):
@@ -53,7 +54,9 @@ def commune_statistics(request, commune: str, period: str = "", by: str = ""):
     except PeriodError as exc:
         raise ValidationError({"period": [str(exc)]}) from exc
     if by and by not in BREAKDOWNS:
-        raise ValidationError({"by": [f"by: one of {', '.join(BREAKDOWNS)}"]})
+        raise ValidationError(
+            {"by": [_("Phải là một trong: %(values)s.") % {"values": ", ".join(BREAKDOWNS)}]}
+        )
     dossiers = commune_dossiers(found, {})
     row = figures.counts(dossiers, chosen)
     groups = []
@@ -61,7 +64,7 @@ def commune_statistics(request, commune: str, period: str = "", by: str = ""):
         for grouped in figures.breakdown(dossiers, chosen, BREAKDOWNS[by][0]):
             value = grouped.pop("group")
             groups.append(GroupOut(group=value, counts=grouped))
-    return StatisticsOut(
+    return CommuneStatisticsOut(
         commune=found.code,
         period=chosen.key,
         counts=row,

@@ -60,12 +60,12 @@ def test_api_refuses_bad_input_and_changes_nothing(client, world, token):
     response, data = call(
         client, "post", "/dossiers", token, new_dossier_body(procedure_code="9.999999")
     )
-    assert response.status_code == 404 and "9.999999" in data["detail"]
+    assert response.status_code == 404 and "9.999999" in data["message"]
 
     body = new_dossier_body(applicant={"name": "Phạm Thị Hoa", "id_number": "12345"})
     response, data = call(client, "post", "/dossiers", token, body)
     assert response.status_code == 422
-    assert "12 chữ số" in " ".join(data["errors"]["applicant_id_number"])
+    assert "12 chữ số" in " ".join(data["fields"]["applicant_id_number"])
 
     response, data = call(client, "post", "/dossiers", token, {"applicant": "nonsense"})
     assert response.status_code == 422 and data["code"] == "invalid"
@@ -85,7 +85,7 @@ def test_api_refuses_bad_input_and_changes_nothing(client, world, token):
 
 def test_api_needs_a_valid_token(client, world):
     response, data = call(client, "post", "/dossiers", "mc_wrong", new_dossier_body())
-    assert response.status_code == 401 and "Bearer" in data["detail"]
+    assert response.status_code == 401 and "Bearer" in data["message"]
     response, _ = call(client, "get", "/dossiers/whatever")
     assert response.status_code == 401
 

@@ -43,7 +43,7 @@ def test_the_page_and_the_api_share_one_allowance(client, world, settings):
     assert api(client, "NOPE-000000-0001").status_code == 404
     refused = api(client, dossier.code)
     assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
-    assert set(refused.json()) == {"detail", "code", "errors"}
+    assert set(refused.json()) == {"code", "message"}
     assert 1 <= int(refused["Retry-After"]) <= 3600
     assert page(client, dossier.code).status_code == 429
 

@@ -57,7 +57,7 @@ def test_the_same_key_with_another_body_is_refused(client, entries):
     other = post_dossier(client, entries.token, dossier_body(name="Lê Văn Hùng"), key=KEY)
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
-    assert "Idempotency-Key" in other.json()["errors"]
+    assert "Idempotency-Key" in other.json()["fields"]
     assert Dossier.objects.count() == 1
 
 
@@ -88,7 +88,7 @@ def test_a_refused_request_leaves_the_key_free_for_the_corrected_one(client, ent
 def test_a_malformed_key_is_refused_by_name(client, entries, key):
     response = post_dossier(client, entries.token, dossier_body(), key=key)
     assert response.status_code == 422
-    assert "Idempotency-Key" in response.json()["errors"]
+    assert "Idempotency-Key" in response.json()["fields"]
     assert not Dossier.objects.exists()
 
 

@@ -136,4 +136,4 @@ def test_the_statistics_api_gives_the_dashboards_figures_in_scope_only(september
     assert {g["group"]: g["counts"]["received"] for g in data["groups"]} == {1: 8, 2: 3}
     assert client.get(url, {"commune": september.b.code, "period": "2025-09"}).status_code == 404
     wrong = client.get(url, {"commune": september.a.code, "period": "9/2025"})
-    assert wrong.status_code == 422 and "2026-10" in wrong.json()["detail"]
+    assert wrong.status_code == 422 and "2026-10" in wrong.json()["message"]

@@ -262,7 +262,7 @@ def test_the_ranking_api_answers_a_monitor_of_that_province_only(september, clie
     assert body["communes"][1]["groups"]["tien_do_giai_quyet"] == 16.0
     assert client.get(url, {"province": "46", "month": "2025-09"}).status_code == 404
     wrong = client.get(url, {"province": "01", "month": "2025-9-1"})
-    assert wrong.status_code == 422 and "2026-10" in wrong.json()["detail"]
+    assert wrong.status_code == 422 and "2026-10" in wrong.json()["message"]
     client.logout()
     signed_in(client, "a.leader")
     assert client.get(url, {"province": "01", "month": "2025-09"}).status_code == 404

@@ -40,7 +40,8 @@ def call(client, method, path, token=None, body=None, **extra):
 def error_of(result, status, code):
     response, body = result
     assert response.status_code == status, body
-    assert set(body) == {"detail", "code", "errors"} and body["code"] == code, body
+    assert {"code", "message"} <= set(body) <= {"code", "message", "fields"}, body
+    assert body["code"] == code, body
     return body
 
 
@@ -103,7 +104,7 @@ def test_slots_of_a_working_day_and_why_a_day_is_closed(client, q, booking_day):
         409,
         "closed_day",
     )
-    assert body["detail"] == (
+    assert body["message"] == (
         f"Trung tâm không làm việc ngày {sunday:%d/%m/%Y}. Xin chọn một ngày làm việc khác."
     )
     body = error_of(
@@ -111,11 +112,11 @@ def test_slots_of_a_working_day_and_why_a_day_is_closed(client, q, booking_day):
         409,
         "closed_day",
     )
-    assert "nghỉ lễ" in body["detail"] and "02/09/2025" in body["detail"]
+    assert "nghỉ lễ" in body["message"] and "02/09/2025" in body["message"]
 
     tax = Field.objects.create(code="thue", name_vi="Thuế")
     path = f"/centers/{q.center.pk}/slots?field={tax.pk}&day={booking_day}"
-    assert "Thuế" in error_of(call(client, "get", path), 422, "field_not_served")["detail"]
+    assert "Thuế" in error_of(call(client, "get", path), 422, "field_not_served")["message"]
     path = f"/centers/987654/slots?field={q.civil.pk}&day={booking_day}"
     error_of(call(client, "get", path), 404, "not_found")
     too_far = calendar_for_center(q.center).working_day_on_or_after(booking_day + timedelta(30))
@@ -164,7 +165,7 @@ def test_a_full_slot_is_refused(client, q, booking_day):
         response, body = book(client, q, new_resident_token(f"09000000{i:02d}"), start)
         assert response.status_code == 201, body
     body = error_of(book(client, q, new_resident_token("0900000099"), start), 409, "slot_full")
-    assert "hết chỗ" in body["detail"]
+    assert "hết chỗ" in body["message"]
     assert Ticket.objects.count() == 6
     assert slots(client, q, booking_day)[0]["free"] == 0
 
@@ -190,7 +191,7 @@ def test_booking_attempts_are_limited_per_phone(client, q, booking_day, resident
     from_address = used(ratelimit.BOOKINGS_PER_ADDRESS, "127.0.0.1")
     response, body = book(client, q, resident_token, start)
     error_of((response, body), 429, "rate_limited")
-    assert "quá nhiều lần" in body["detail"] and "thử lại sau" in body["detail"]
+    assert "quá nhiều lần" in body["message"] and "thử lại sau" in body["message"]
     assert 1 <= int(response["Retry-After"]) <= 3600
     # The refused try counted against neither limit and booked nothing.
     assert used(ratelimit.BOOKINGS_PER_ADDRESS, "127.0.0.1") == from_address
@@ -256,7 +257,7 @@ def test_a_waiting_number_shows_its_place_and_a_forged_link_is_refused(client, q
         "nonsense",
     ]:
         body = error_of(call(client, "get", f"/tickets/{forged}"), 400, "invalid_token")
-        assert "không hợp lệ" in body["detail"]
+        assert "không hợp lệ" in body["message"]
         error_of(call(client, "post", f"/tickets/{forged}/cancel"), 400, "invalid_token")
     assert Ticket.objects.get(pk=first["id"]).state == State.WAITING
 
@@ -359,7 +360,7 @@ def test_transfer_to_another_counter(client, q, today, staff):
 def test_issue_refuses_a_bad_phone_and_another_centres_priority_group(client, q, today, staff):
     body = {"center_id": q.center.pk, "field_id": q.civil.pk, "phone": "12ab"}
     assert (
-        "phone" in error_of(call(client, "post", "/tickets", staff, body), 422, "invalid")["errors"]
+        "phone" in error_of(call(client, "post", "/tickets", staff, body), 422, "invalid")["fields"]
     )
     other_group = q.b.centers.get().priority_groups.get(code="elderly")
     body = {"center_id": q.center.pk, "field_id": q.civil.pk, "priority_group_id": other_group.pk}
@@ -415,7 +416,7 @@ def test_rate_a_finished_visit_once(client, q, today, staff):
     assert rating["submitted_at"].endswith("+07:00")
 
     body = error_of(call(client, "post", rate, body={"answers": GOOD}), 409, "already_rated")
-    assert "đã được đánh giá" in body["detail"]
+    assert "đã được đánh giá" in body["message"]
     assert VisitRating.objects.count() == 1
     status = call(client, "get", f"/tickets/{ticket['token']}")[1]
     assert status["rated"] and not status["rateable"]

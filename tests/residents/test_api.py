@@ -173,7 +173,7 @@ def test_the_token_response_names_the_resident(client, world):
 def test_a_malformed_phone_is_named(client, db):
     response = post_json(client, "/sign-in/code", {"phone": "0212345678"})
     assert response.status_code == 422
-    assert "03, 05, 07, 08 hoặc 09" in response.json()["errors"]["phone"][0]
+    assert "03, 05, 07, 08 hoặc 09" in response.json()["fields"]["phone"][0]
     assert not Message.objects.exists()
 
 
@@ -181,7 +181,7 @@ def test_codes_asked_for_too_often_are_429(client, db):
     assert post_json(client, "/sign-in/code", {"phone": PHONE}).status_code == 202
     again = post_json(client, "/sign-in/code", {"phone": PHONE})
     assert again.status_code == 429
-    assert again.json()["code"] == "wait" and "giây" in again.json()["detail"]
+    assert again.json()["code"] == "wait" and "giây" in again.json()["message"]
 
 
 def test_a_wrong_code_is_400_with_its_reason(client, db):
@@ -189,7 +189,7 @@ def test_a_wrong_code_is_400_with_its_reason(client, db):
     wrong = "000000" if sent_code() != "000000" else "111111"
     response = post_json(client, "/sign-in/token", {"phone": PHONE, "code": wrong})
     assert response.status_code == 400
-    assert response.json()["code"] == "wrong" and "Mã không đúng" in response.json()["detail"]
+    assert response.json()["code"] == "wrong" and "Mã không đúng" in response.json()["message"]
     assert not ResidentToken.objects.exists()
 
 
@@ -213,7 +213,7 @@ def test_without_a_valid_token_the_answer_says_how_to_get_one(client, db, header
     assert response["WWW-Authenticate"].startswith("Bearer")
     body = response.json()
     assert body["code"] == "unauthorized"
-    assert "/api/v1/portal/sign-in/code" in body["detail"]
+    assert "/api/v1/portal/sign-in/code" in body["message"]
 
 
 def test_a_revoked_token_is_refused(client, resident, token):
@@ -242,7 +242,7 @@ def test_an_upload_that_lies_about_its_type_is_refused_and_nothing_stored(client
     response = file_dossier(client, token, filing_form(world, file_0=fake))
     assert response.status_code == 422
     body = response.json()
-    assert "giay-to.pdf" in body["errors"]["file_0"][0] and "giay-to.pdf" in body["detail"]
+    assert "giay-to.pdf" in body["fields"]["file_0"][0] and "giay-to.pdf" in body["message"]
     assert not Dossier.objects.exists() and not StoredDocument.objects.exists()
 
 
@@ -250,7 +250,7 @@ def test_an_oversize_upload_is_refused(client, world, token, settings):
     settings.MOTCUA_UPLOAD_MAX_BYTES = 50
     response = file_dossier(client, token, filing_form(world))
     assert response.status_code == 422
-    assert "to-khai.pdf" in response.json()["errors"]["file_0"][0]
+    assert "to-khai.pdf" in response.json()["fields"]["file_0"][0]
     assert not Dossier.objects.exists() and not StoredDocument.objects.exists()
 
 
@@ -267,7 +267,7 @@ def test_every_problem_is_named_at_once(client, world, token):
     )
     response = file_dossier(client, token, data)
     assert response.status_code == 422
-    errors = response.json()["errors"]
+    errors = response.json()["fields"]
     assert set(errors) == {
         "applicant_id_number",
         "applicant_phone",
@@ -282,7 +282,7 @@ def test_every_problem_is_named_at_once(client, world, token):
 def test_a_file_for_no_paper_is_refused(client, world, token):
     response = file_dossier(client, token, filing_form(world, file_7=pdf()))
     assert response.status_code == 422
-    assert "file_0, file_1" in response.json()["errors"]["file_7"][0]
+    assert "file_0, file_1" in response.json()["fields"]["file_7"][0]
     assert not Dossier.objects.exists()
 
 
@@ -291,7 +291,7 @@ def test_filing_without_any_file_is_refused(client, world, token):
     del data["file_0"]
     response = file_dossier(client, token, data)
     assert response.status_code == 422
-    assert "ít nhất một giấy tờ" in response.json()["errors"]["file_0"][0]
+    assert "ít nhất một giấy tờ" in response.json()["fields"]["file_0"][0]
 
 
 def test_a_missing_field_is_named(client, world, token):
@@ -299,7 +299,7 @@ def test_a_missing_field_is_named(client, world, token):
     del data["applicant_address"]
     response = file_dossier(client, token, data)
     assert response.status_code == 422
-    assert "applicant_address" in response.json()["errors"]
+    assert "applicant_address" in response.json()["fields"]
 
 
 def test_a_procedure_without_online_filing_is_409(client, world, token):
@@ -307,7 +307,7 @@ def test_a_procedure_without_online_filing_is_409(client, world, token):
     world.procedure.save()
     response = file_dossier(client, token, filing_form(world))
     assert response.status_code == 409
-    assert "chỉ nộp trực tiếp" in response.json()["detail"]
+    assert "chỉ nộp trực tiếp" in response.json()["message"]
     assert not Dossier.objects.exists() and not StoredDocument.objects.exists()
 
 
@@ -316,15 +316,15 @@ def test_a_procedure_the_commune_does_not_handle_is_409(client, world, token):
     CommuneProcedure.objects.create(commune=world.a, procedure=other)
     response = file_dossier(client, token, filing_form(world))
     assert response.status_code == 409
-    assert world.a.name in response.json()["detail"]
+    assert world.a.name in response.json()["message"]
     assert not Dossier.objects.exists()
 
 
 def test_an_unknown_procedure_or_commune_is_404(client, world, token):
     unknown = file_dossier(client, token, filing_form(world, procedure_code="9.999999"))
-    assert unknown.status_code == 404 and "9.999999" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and "9.999999" in unknown.json()["message"]
     nowhere = file_dossier(client, token, filing_form(world, commune_code="99999"))
-    assert nowhere.status_code == 404 and "99999" in nowhere.json()["detail"]
+    assert nowhere.status_code == 404 and "99999" in nowhere.json()["message"]
 
 
 # ------------------------------------------------------------------------ other people's dossiers
@@ -342,7 +342,7 @@ def test_another_residents_dossier_is_404_and_unchanged(client, world, token):
     ask_for_a_supplement(world, theirs)
     page = client.get(f"{API}/dossiers/{theirs.code}", **bearer(token))
     assert page.status_code == 404
-    assert "trong tài khoản của bạn" in page.json()["detail"]
+    assert "trong tài khoản của bạn" in page.json()["message"]
     answer = client.post(
         f"{API}/dossiers/{theirs.code}/supplement",
         {"note": "x", "file_1": pdf()},
@@ -361,7 +361,7 @@ def test_answering_when_nothing_is_asked_is_409(client, world, resident, token):
         **bearer(token),
     )
     assert response.status_code == 409
-    assert "không ở trạng thái chờ bổ sung" in response.json()["detail"]
+    assert "không ở trạng thái chờ bổ sung" in response.json()["message"]
     assert dossier.documents.count() == 0 and not StoredDocument.objects.exists()
 
 
@@ -373,7 +373,7 @@ def test_a_lying_supplement_file_is_refused(client, world, resident, token):
         f"{API}/dossiers/{dossier.code}/supplement", {"file_2": fake}, **bearer(token)
     )
     assert response.status_code == 422
-    assert "khai-sinh.pdf" in response.json()["errors"]["file_2"][0]
+    assert "khai-sinh.pdf" in response.json()["fields"]["file_2"][0]
     dossier.refresh_from_db()
     assert dossier.state == State.AWAITING_SUPPLEMENT and not StoredDocument.objects.exists()
 

@@ -94,7 +94,7 @@ def test_the_portal_api_answers_429_with_retry_after(client):
     assert refused.status_code == 429
     assert refused.json()["code"] == "too_many_from_address"
     assert 1 <= int(refused["Retry-After"]) <= 3600
-    assert "thử lại sau" in refused.json()["detail"]
+    assert "thử lại sau" in refused.json()["message"]
 
 
 def test_the_sign_in_page_says_when_to_try_again(client):
