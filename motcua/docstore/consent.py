@@ -207,11 +207,12 @@ def refuse_to_send(error: ConsentRefused, *, owner: str, officer, at: datetime |
 # --------------------------------------------------------------------------- issuing codes
 
 
-def issue_sms_code(*, owner: str, officer, intake, at: datetime | None = None):
+def issue_sms_code(*, owner: str, officer, intake, send, at: datetime | None = None):
     """A new code for the citizen's verified phone, bound to this officer, commune and intake;
-    returns ``(grant, code)``. The caller queues the SMS in the same transaction. A new code
-    replaces the earlier ones of this intake, so only the newest can be entered. Raises
-    ConsentRefused (recorded) when codes were asked for too often."""
+    ``send(grant, code)`` queues the SMS in the same transaction, and ``(grant, code)`` is
+    returned. A new code replaces the earlier ones of this intake, so only the newest can be
+    entered. Raises ConsentRefused (recorded, outside any transaction of ours) when codes were
+    asked for too often."""
     at = at or timezone.now()
     _number, who = _owner(owner)
     intake = as_intake(intake)
@@ -271,6 +272,7 @@ def issue_sms_code(*, owner: str, officer, intake, at: datetime | None = None):
             commune_id=officer.commune_id,
             intake=intake,
         )
+        send(grant, code)
         record(AccessEvent.CODE_SENT, who, at=at, officer=officer, grant=grant, intake=intake)
     return grant, code
 

@@ -5,7 +5,6 @@ citizen's verified account and its phone, and the notification outbox sits betwe
 sending the SMS is done here.
 """
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,8 +40,8 @@ def send_reuse_code(*, owner: str, officer, intake, at=None) -> str:
         )
         consent.refuse_to_send(refusal, owner=owner, officer=officer, at=at)
     commune = getattr(officer.commune, "name", "")
-    with transaction.atomic():
-        grant, code = consent.issue_sms_code(owner=owner, officer=officer, intake=intake, at=at)
+
+    def send(grant, code):
         enqueue(
             "sms",
             phone,
@@ -56,6 +55,8 @@ def send_reuse_code(*, owner: str, officer, intake, at=None) -> str:
             at=at,
             redact_after_send=True,
         )
+
+    consent.issue_sms_code(owner=owner, officer=officer, intake=intake, send=send, at=at)
     return mask_digits(phone)
 
 

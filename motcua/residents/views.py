@@ -410,9 +410,15 @@ def document_file(request, code, uuid):
     return file_response(document, filing.document_type_code(document.name))
 
 
-# What a citizen sees of who looked at their store: the officers' look-ups and the grants, by
+# What a citizen sees of who looked at their store: the officers' look-ups, codes and grants, by
 # commune and time (not the officer's name, which is for the commune's administrator).
 SHOWN_ACCESSES = 20
+CITIZEN_SEES = {
+    AccessEvent.NO_CONSENT,
+    AccessEvent.CODE_SENT,
+    AccessEvent.GRANTED,
+    AccessEvent.LOOKED_UP,
+}
 
 
 @resident_required
@@ -420,26 +426,22 @@ def my_documents(request):
     resident = current_resident(request)
     owner = resident.verified_id_number
     documents = docstore_queries.documents_of(owner) if owner else []
-    accesses = list(docstore_consent.accesses_of(owner)[:SHOWN_ACCESSES]) if owner else []
+    accesses = (
+        list(docstore_consent.accesses_of(owner).filter(event__in=CITIZEN_SEES)[:SHOWN_ACCESSES])
+        if owner
+        else []
+    )
     return render(
         request,
         "residents/my_documents.html",
         {
             "documents": documents,
-            "accesses": [a for a in accesses if a.event in CITIZEN_SEES],
+            "accesses": accesses,
             "verified": bool(owner),
             "today": timezone.localdate(),
             "providers": identity.enabled_providers(),
         },
     )
-
-
-CITIZEN_SEES = {
-    AccessEvent.NO_CONSENT,
-    AccessEvent.CODE_SENT,
-    AccessEvent.GRANTED,
-    AccessEvent.LOOKED_UP,
-}
 
 
 @resident_required

@@ -285,6 +285,8 @@ def test_codes_by_sms_are_limited_per_citizen(world, citizen):
         sms_code(world, citizen, at=T0 + timedelta(minutes=6))
     assert exc.value.code == "too_many"
     assert Message.objects.count() == consent.SMS_PER_OWNER
+    refusals = StoreAccess.objects.filter(event=AccessEvent.CODE_NOT_SENT)
+    assert sorted(refusals.values_list("detail", flat=True)) == ["too_many", "wait"]
 
 
 def test_a_new_sms_code_replaces_the_earlier_one_of_the_intake(world, citizen):
