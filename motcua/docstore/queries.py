@@ -29,7 +29,7 @@ def owner_key(number: str) -> str:
     for validate in (validate_enterprise_code, validate_personal_id):
         try:
             return validate(number)
-        except ValidationError:
+        except (ValidationError, ValueError):  # ValueError: digits int() refuses, e.g. "²"
             continue
     return ""
 

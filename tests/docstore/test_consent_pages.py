@@ -218,8 +218,9 @@ def test_the_commune_administrator_reads_the_trail_masked(client, officer_client
     client.login(username=admin.username, password=PASSWORD)
     found = client.post(reverse("docstore:access_log"), {"so_dinh_danh": OTHER_ID}).content
     assert "*********123" in found.decode() and "*********345" not in found.decode()
-    bad = client.post(reverse("docstore:access_log"), {"so_dinh_danh": "𝟘" * 3000})
-    assert bad.status_code == 400 and "12 chữ số" in bad.content.decode()
+    for typed in ("𝟘" * 3000, "001²85012345", "\x00"):
+        bad = client.post(reverse("docstore:access_log"), {"so_dinh_danh": typed})
+        assert bad.status_code == 400 and "12 chữ số" in bad.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.RECEPTION, Role.LEADER, Role.SPECIALIST])
