@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("motcua.accounts.urls")),
     path("", include("motcua.desk.urls")),
+    path("", include("motcua.docstore.urls")),
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.residents.urls")),
     path("", include("motcua.feedback.urls")),

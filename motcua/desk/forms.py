@@ -1,5 +1,6 @@
 """The intake form at the counter: the applicant, the papers handed in, and the papers reused
-from the applicant's document store. It parses input; ``dossiers.services`` decides."""
+from the applicant's document store under the citizen's consent for this intake (ADR 0024). It
+parses input; ``desk.services`` and ``dossiers.services`` decide."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from motcua.docstore.queries import match_required
 from motcua.dossiers.models import ApplicantKind, Channel, ReturnMethod
 from motcua.dossiers.services import Applicant, DocumentIn
 from motcua.identity import validate_enterprise_code, validate_personal_id
+from motcua.residents.forms import id_card_checked_field
 
 
 class IntakeForm(forms.Form):
@@ -26,6 +28,9 @@ class IntakeForm(forms.Form):
         help_text=_("12 chữ số trên thẻ căn cước; doanh nghiệp nhập mã số 10 chữ số."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    # The officer vouches for the applicant's identity (recorded with the officer and the time):
+    # then the dossier's result enters the applicant's document store (ADR 0024).
+    id_card_checked = id_card_checked_field()
     applicant_phone = forms.CharField(
         label=_("Số điện thoại"),
         max_length=20,
@@ -50,8 +55,9 @@ class IntakeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Đánh dấu các giấy tờ công dân đã nộp (bản chính hoặc bản sao)."),
     )
-    # Choices are the valid stored documents of the ID number typed on this form, and nothing
-    # else: a document of another owner is never a valid choice (views.intake looks them up).
+    # Choices are the valid stored documents of the ID number typed on this form, shown under the
+    # citizen's consent for this intake, and nothing else: a document of another owner, or any
+    # document without consent, is never a valid choice (views.intake looks them up).
     reuse = forms.MultipleChoiceField(
         label=_("Dùng lại giấy tờ đã có trong kho dữ liệu"),
         required=False,
@@ -80,16 +86,34 @@ class IntakeForm(forms.Form):
         label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False
     )
 
-    def __init__(self, *args, procedure=None, stored_documents=(), owner_id="", **kwargs):
+    def __init__(
+        self,
+        *args,
+        procedure=None,
+        store=None,
+        owner_id="",
+        consent_note="",
+        consent_error="",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         names = list(procedure.documents) if procedure is not None else []
         self.fields["documents"].choices = [(str(i), n) for i, n in enumerate(names)]
-        # ``owner_id``: the typed number, cleaned ("" until valid); ``stored_documents``: that
-        # owner's valid stored documents, which the form offers for reuse.
+        # ``owner_id``: the typed number, cleaned ("" until valid); ``store``: what the officer
+        # may see of that owner's store (``docstore.consent.StoreView``): the valid documents,
+        # offered for reuse, under a live grant; otherwise only whether there are any.
         self.owner_id = owner_id
-        self.stored_documents = list(stored_documents)
+        self.grant = getattr(store, "grant", None)
+        self.stored_documents = list(getattr(store, "documents", []))
+        self.store_has_papers = bool(getattr(store, "has_papers", False))
+        self.consent_note, self.consent_error = consent_note, consent_error
         self.fields["reuse"].choices = [(str(d.uuid), d.name) for d in self.stored_documents]
+        if self.grant is None and self.store_has_papers:
+            self.fields["reuse"].error_messages["invalid_choice"] = _(
+                "Chưa có sự đồng ý của công dân cho lần tiếp nhận này, hoặc sự đồng ý đã hết "
+                "hạn. Gửi mã mới cho công dân, hoặc bỏ chọn giấy tờ dùng lại."
+            )
         # Typing the number (or switching person / organisation) fetches the stored documents
         # into the form without a reload; without JavaScript the look-up button does the same.
         look_up = {
@@ -126,10 +150,12 @@ class IntakeForm(forms.Form):
         ]
 
     def offers_unseen(self) -> bool:
-        """Stored documents exist for this number but the page never showed them (filled in
-        without JavaScript): show them before the dossier is created, since papers already in
-        the store must not be asked for again (Decree 118 Art. 5(1)(i))."""
-        return bool(self.stored_documents) and self.data.get("offered_for") != self.owner_id
+        """Stored documents exist for this number but the page never showed them, or never
+        offered to ask for consent (filled in without JavaScript): show that before the dossier
+        is created, since papers already in the store must not be asked for again (Decree 118
+        Art. 5(1)(i))."""
+        has_papers = bool(self.stored_documents) or self.store_has_papers
+        return has_papers and self.data.get("offered_for") != self.owner_id
 
     def clean(self):
         data = super().clean()

@@ -2,7 +2,7 @@
 at the counter with the applicant's stored papers, the dossier page, its workflow actions, files
 and printed forms. Thin: parse, authorize, call a service or query, render."""
 
-import logging
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,9 @@ from motcua.accounts.access import staff_required
 from motcua.accounts.models import Role
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
+from motcua.desk import services as desk_services
 from motcua.desk.forms import IntakeForm, typed_owner_id
+from motcua.docstore import consent
 from motcua.docstore import queries as docstore_queries
 from motcua.docstore.downloads import file_response
 from motcua.dossiers import queries, services
@@ -30,14 +32,11 @@ from motcua.errors import PublicNotFound
 from motcua.feedback.links import rating_url
 from motcua.feedback.models import RatingChannel
 from motcua.insights import risk
-from motcua.privacy import mask_digits
 from motcua.queueing import visits
 from motcua.queueing.queries import ticket_of_dossier
+from motcua.residents.consent import send_reuse_code
 from motcua.residents.queries import assistance_of
 from motcua.ui.forms import add_service_errors
-
-logger = logging.getLogger(__name__)
-
 
 # An inbox is sorted by overdue risk when it holds at most this many open dossiers (a commune has
 # a few hundred at most). A province-wide watch list beyond it keeps the due-time order of
@@ -121,30 +120,27 @@ def intake(request):
     procedure = get_object_or_404(Procedure, code=code, is_active=True)
     data = request.POST if request.method == "POST" else None
     owner = typed_owner_id(data)
-    options = {
-        "procedure": procedure,
-        "owner_id": owner,
-        "stored_documents": _stored_documents(request, owner),
-    }
-    if data is not None and "lookup" in data:
-        form = IntakeForm.redisplay(data, **options)  # the look-up button: show, receive nothing
+    # One intake, one id: the citizen's consent to reuse their papers is bound to it.
+    intake_id = consent.as_intake(data.get("intake")) if data else None
+    intake_id = intake_id or uuid.uuid4()
+    options = {"procedure": procedure, "owner_id": owner}
+    options.update(_store_step(request, data, owner, intake_id))
+    if data is not None and ("lookup" in data or "consent" in data):
+        # The look-up and consent buttons: show, receive nothing.
+        form = IntakeForm.redisplay(data, **options)
     else:
         form = IntakeForm(data, **options)
     if form.is_bound and form.is_valid():
         if form.offers_unseen():
-            messages.info(
-                request,
-                _(
-                    "Chủ hồ sơ đã có giấy tờ còn hiệu lực trong kho dữ liệu. Chọn giấy tờ dùng "
-                    "lại (nếu có), rồi bấm “Tiếp nhận và cấp mã hồ sơ” lần nữa."
-                ),
-            )
+            messages.info(request, _unseen_message(form))
         else:
             try:
-                dossier = services.receive_dossier(
+                dossier = desk_services.receive_at_counter(
                     officer=request.user,
+                    intake=intake_id,
                     procedure=procedure,
                     applicant=form.applicant(),
+                    id_card_checked=form.cleaned_data["id_card_checked"],
                     channel=form.cleaned_data["channel"],
                     documents=form.document_list(),
                     return_method=form.cleaned_data["return_method"],
@@ -155,6 +151,8 @@ def intake(request):
                 add_service_errors(form, exc)
             except services.WorkflowError as exc:
                 form.add_error(None, exc.message)
+            except consent.ConsentRefused as exc:
+                form.add_error("reuse", exc.message)
             else:
                 messages.success(
                     request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
@@ -163,23 +161,43 @@ def intake(request):
                 visits.link_remembered(request, dossier)
                 return redirect("dossiers:detail", code=dossier.code)
     status = 400 if form.is_bound and form.errors else 200
-    context = {"form": form, "procedure": procedure, "queue_visit": visits.remembered(request)}
+    context = {
+        "form": form,
+        "procedure": procedure,
+        "queue_visit": visits.remembered(request),
+        "intake_id": intake_id,
+    }
     return render(request, "dossiers/intake_form.html", context, status=status)
+
+
+def _unseen_message(form) -> str:
+    if form.stored_documents:
+        return _(
+            "Chủ hồ sơ đã có giấy tờ còn hiệu lực trong kho dữ liệu. Chọn giấy tờ dùng lại (nếu "
+            "có), rồi bấm “Tiếp nhận và cấp mã hồ sơ” lần nữa."
+        )
+    return _(
+        "Chủ hồ sơ có giấy tờ trong kho dữ liệu. Để dùng lại, hỏi công dân đồng ý và nhập mã "
+        "công dân đọc cho bạn; nếu không, bấm “Tiếp nhận và cấp mã hồ sơ” lần nữa để tiếp nhận "
+        "với giấy tờ bản giấy."
+    )
 
 
 @staff_required
 @require_POST
 def intake_stored_documents(request):
-    """The stored-documents part of the intake form, for the number just typed (HTMX swaps it
-    in). A POST, so the ID number never appears in a URL or an access log."""
+    """The stored-documents part of the intake form, for the number just typed, and its consent
+    step: send the citizen a code, confirm the code they read out (HTMX swaps it in). A POST, so
+    the ID number never appears in a URL or an access log."""
     _require_reception(request.user)
     procedure = get_object_or_404(Procedure, code=request.POST.get("procedure", ""), is_active=True)
     owner = typed_owner_id(request.POST)
+    intake_id = consent.as_intake(request.POST.get("intake"))
     form = IntakeForm.redisplay(
         request.POST,
         procedure=procedure,
         owner_id=owner,
-        stored_documents=_stored_documents(request, owner),
+        **_store_step(request, request.POST, owner, intake_id),
     )
     return render(request, "dossiers/_stored_documents.html", {"form": form})
 
@@ -189,24 +207,50 @@ def _require_reception(user) -> None:
         raise PermissionDenied(_("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ."))
 
 
-def _stored_documents(request, owner: str) -> list:
-    """The applicant's valid stored documents, for the number typed into this intake.
+def _store_step(request, data, owner: str, intake_id) -> dict:
+    """The consent step and what the officer may see of the store of the number typed at this
+    intake, as IntakeForm options.
 
-    Access is scoped by role: only reception officers reach the intake, and they see the store of
-    the number they typed after checking the applicant's card in person, one number at a time,
-    never a list to browse. Every look-up is logged, the number masked (rules of the house).
+    Only reception officers reach the intake, one number at a time, never a list to browse; and
+    they see a store's papers only under the citizen's consent for this intake (ADR 0024):
+    without it, only that there are papers to ask consent for. When the officer asked, a code is
+    sent to the citizen's verified phone, or the code the citizen read out is confirmed. Every
+    look-up, code and grant is recorded (``docstore.consent``), the number masked.
     """
     if not owner:
-        return []
-    documents = docstore_queries.valid_documents(owner)
-    logger.info(
-        "docstore look-up at intake: officer %s (commune %s) looked up owner %s, %s found",
-        request.user.pk,
-        request.user.commune_id,
-        mask_digits(owner),
-        len(documents),
-    )
-    return documents
+        return {"store": None}
+    note = error = ""
+    action = _consent_action(data)
+    try:
+        if action == "send":
+            phone = send_reuse_code(owner=owner, officer=request.user, intake=intake_id)
+            note = _(
+                "Đã gửi mã đến số điện thoại %(phone)s của công dân. Mời công dân đọc mã cho bạn."
+            ) % {"phone": phone}
+        elif action == "confirm":
+            consent.redeem(
+                owner=owner,
+                code=data.get("consent_code", ""),
+                officer=request.user,
+                intake=intake_id,
+            )
+    except consent.ConsentRefused as exc:
+        error = exc.message
+    store = consent.look_up(owner=owner, officer=request.user, intake=intake_id)
+    return {"store": store, "consent_note": note, "consent_error": error}
+
+
+def _consent_action(data) -> str:
+    """What the officer asked of the consent step: "send" a code, "confirm" the one typed (also
+    when they pressed Enter in the code field, which submits with the look-up button), or ""."""
+    if not data:
+        return ""
+    action = data.get("consent", "")
+    if action in ("send", "confirm"):
+        return action
+    if "lookup" in data and str(data.get("consent_code", "")).strip():
+        return "confirm"
+    return ""
 
 
 @staff_required
@@ -227,6 +271,7 @@ def detail(request, code):
             "tracking_url": tracking_url(dossier.code, request),
             "online": queries.online_acceptance(dossier),
             "assistance": assistance_of(dossier),
+            "identity_check": docstore_queries.identity_check_of(dossier),
             "sync_state": sync_state_of(dossier),
             "visit": ticket_of_dossier(dossier),
         },

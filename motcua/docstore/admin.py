@@ -3,8 +3,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.admin_readonly import ReadOnlyAdmin
-from motcua.docstore import queries, services
-from motcua.docstore.models import StoredDocument
+from motcua.docstore import consent, queries, services
+from motcua.docstore.models import IdentityCheck, ReuseGrant, StoreAccess, StoredDocument
 from motcua.privacy import mask_digits
 
 
@@ -25,7 +25,7 @@ class StoredDocumentAdmin(ReadOnlyAdmin):
         "valid_until",
         "revoked_at",
     )
-    list_filter = ("source", ("revoked_at", admin.EmptyFieldListFilter))
+    list_filter = ("source", "verified_via", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("=owner_id_number", "=code", "=origin_dossier_code", "=uuid", "type_code")
     date_hierarchy = "created_at"
     fields = (
@@ -45,6 +45,9 @@ class StoredDocumentAdmin(ReadOnlyAdmin):
         "sha256",
         "created_at",
         "revoked_at",
+        "verified_via",
+        "verified_by",
+        "verified_at",
     )
     readonly_fields = fields
     actions = ["revoke_selected"]
@@ -78,3 +81,58 @@ class StoredDocumentAdmin(ReadOnlyAdmin):
     def has_revoke_permission(self, request) -> bool:
         # Revoking is the one change allowed, through the service, to whoever may change rows.
         return request.user.has_perm("docstore.change_storeddocument")
+
+
+@admin.register(IdentityCheck)
+class IdentityCheckAdmin(ReadOnlyAdmin):
+    """How each dossier's applicant was verified as the owner of its number (ADR 0024)."""
+
+    list_display = ("at", "dossier", "method", "officer", "provider")
+    list_filter = ("method",)
+    search_fields = ("=dossier__code",)
+    list_select_related = ("dossier", "officer")
+
+
+class ByExactOwnerNumber:
+    """Search these rows by the owner's exact number: they keep only its keyed digest."""
+
+    search_help_text = _("Nhập đủ số định danh của chủ giấy tờ.")
+
+    def get_search_results(self, request, queryset, search_term):
+        number = queries.owner_key(search_term.strip())
+        if not number:
+            return queryset.none() if search_term.strip() else queryset, False
+        return queryset.filter(owner_digest__in=consent.owner_digests(number)), False
+
+
+@admin.register(ReuseGrant)
+class ReuseGrantAdmin(ByExactOwnerNumber, ReadOnlyAdmin):
+    """Citizens' consents to reuse their papers at one intake; the code is kept only hashed."""
+
+    list_display = (
+        "created_at",
+        "owner_masked",
+        "channel",
+        "officer",
+        "commune",
+        "granted_at",
+        "expires_at",
+        "attempts",
+        "voided_at",
+    )
+    list_filter = ("channel",)
+    search_fields = ("owner_digest",)
+    exclude = ("code_hash", "owner_digest")
+    list_select_related = ("officer", "commune")
+
+
+@admin.register(StoreAccess)
+class StoreAccessAdmin(ByExactOwnerNumber, ReadOnlyAdmin):
+    """The audit trail of the store at intake: only ever added to (``docstore.consent``)."""
+
+    list_display = ("at", "event", "owner_masked", "officer", "commune", "detail")
+    list_filter = ("event", "commune")
+    search_fields = ("owner_digest",)
+    exclude = ("owner_digest",)
+    date_hierarchy = "at"
+    list_select_related = ("officer", "commune")

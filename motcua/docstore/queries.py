@@ -1,8 +1,11 @@
 """Reads of the citizen's document store: what may be reused now, and for which paper.
 
+A store holds only the documents whose owner was verified for the filing that brought them
+(``StoredDocument.objects.in_store``); the others are reached from their dossier alone.
+
 Who may call these is decided by the caller, never here: a resident sees their own store only when
-an identity provider verified their ID number; an officer sees the store of the ID number typed
-into an intake, after checking the card in person (docs/decisions/0013).
+an identity provider verified their ID number; an officer sees a store only under the citizen's
+consent for that intake (``docstore.consent``, docs/decisions/0013 and 0024).
 """
 
 import re
@@ -14,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from motcua.docstore.models import StoredDocument
+from motcua.docstore.models import IdentityCheck, StoredDocument
 from motcua.identity import validate_enterprise_code, validate_personal_id
 from motcua.text import fold, search_key
 from motcua.workdays import VIETNAM_TZ
@@ -26,18 +29,28 @@ def owner_key(number: str) -> str:
     for validate in (validate_enterprise_code, validate_personal_id):
         try:
             return validate(number)
-        except ValidationError:
+        except (ValidationError, ValueError):  # ValueError: digits int() refuses, e.g. "²"
             continue
     return ""
 
 
 def documents_of(owner_id_number: str) -> QuerySet[StoredDocument]:
     """Everything in one owner's store, newest first, revoked and expired ones included (the
-    resident's own page shows them with their state)."""
+    resident's own page shows them with their state). Documents kept for a dossier alone (owner
+    not verified) are not in it."""
     owner = owner_key(owner_id_number)
     if not owner:
         return StoredDocument.objects.none()
-    return StoredDocument.objects.filter(owner_id_number=owner).order_by("-created_at", "-id")
+    return (
+        StoredDocument.objects.in_store()
+        .filter(owner_id_number=owner)
+        .order_by("-created_at", "-id")
+    )
+
+
+def identity_check_of(dossier) -> IdentityCheck | None:
+    """How the dossier's applicant was verified as the owner of its number, if they were."""
+    return IdentityCheck.objects.select_related("officer").filter(dossier=dossier).first()
 
 
 def valid_documents(owner_id_number: str, *, on: date | None = None) -> list[StoredDocument]:

@@ -4,11 +4,17 @@ Three ways in: a checked upload or scan (``store_upload``), the e-result of an a
 (``record_issued_result``, called by the receiver in ``receivers.py``), and revocation. Rows are
 never edited otherwise: a corrected document is a new row, and the old one is revoked.
 
+Trust: a document enters its owner's store only with an ``OwnerProof``, the owner's identity
+verified for the filing that brings it (an identity provider, or an officer who checked the ID
+card). Without one it is kept for its dossier alone; a phone-only account filing under a stranger's
+number can no longer plant papers in that stranger's store (docs/decisions/0024).
+
 Owner numbers are validated here, so a store is never opened under a mistyped number; they are
 logged only masked (rules of the house).
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -16,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.docstore.models import Source, StoredDocument
+from motcua.docstore.models import IdentityCheck, Source, StoredDocument, Verification
 from motcua.docstore.uploads import CheckedUpload
 from motcua.identity import validate_enterprise_code, validate_personal_id
 from motcua.privacy import mask_digits
@@ -40,6 +46,61 @@ def clean_owner_id(number: str) -> str:
         return validate_personal_id(number)
 
 
+@dataclass(frozen=True)
+class OwnerProof:
+    """The owner's identity, verified for one filing: how, by which officer (for a check of the
+    ID card at the counter) or which identity provider, and when. Build one with
+    ``by_identity_provider`` or ``by_id_card``; whoever builds it answers for the check."""
+
+    method: str
+    at: datetime
+    officer: object = None
+    provider: str = ""
+
+    @classmethod
+    def by_identity_provider(cls, provider: str, *, at: datetime) -> "OwnerProof":
+        return cls(method=Verification.IDENTITY_PROVIDER, at=at, provider=provider or "")
+
+    @classmethod
+    def by_id_card(cls, officer, *, at: datetime) -> "OwnerProof":
+        if officer is None:
+            raise ValueError("an ID-card check names the officer who made it")
+        return cls(method=Verification.ID_CARD, at=at, officer=officer)
+
+
+def record_identity_check(dossier, proof: OwnerProof) -> IdentityCheck:
+    """Record how the dossier's applicant was verified, once per dossier (a second call returns
+    the first record). The e-result of the dossier enters the store on its strength."""
+    check, _created = IdentityCheck.objects.get_or_create(
+        dossier=dossier,
+        defaults={
+            "method": proof.method,
+            "officer": proof.officer,
+            "provider": proof.provider[:40],
+            "at": proof.at,
+        },
+    )
+    logger.info(
+        "docstore: identity of the applicant of %s verified (%s)", dossier.code, check.method
+    )
+    return check
+
+
+def _proof_of(dossier) -> OwnerProof | None:
+    check = IdentityCheck.objects.filter(dossier=dossier).first()
+    if check is None:
+        return None
+    return OwnerProof(
+        method=check.method, at=check.at, officer=check.officer, provider=check.provider
+    )
+
+
+def _verification_fields(proof: OwnerProof | None) -> dict:
+    if proof is None:
+        return {"verified_via": "", "verified_by": None, "verified_at": None}
+    return {"verified_via": proof.method, "verified_by": proof.officer, "verified_at": proof.at}
+
+
 def store_upload(
     *,
     owner_id_number: str,
@@ -53,8 +114,10 @@ def store_upload(
     summary: str = "",
     valid_from: date | None = None,
     scope: str = "",
+    proof: OwnerProof | None = None,
 ) -> StoredDocument:
-    """Keep a checked file (``uploads.check_upload``) in the owner's store.
+    """Keep a checked file (``uploads.check_upload``) for its owner: in the owner's store with a
+    ``proof`` of the owner's identity for this filing, otherwise for its dossier alone.
 
     The file goes under a random path (``models._upload_path``) that holds no personal data.
     Raises ValidationError, before anything is written, for a bad owner number or metadata.
@@ -83,6 +146,7 @@ def store_upload(
         size_bytes=checked.size,
         sha256=checked.sha256,
         created_at=at,  # the upload path is built from it, so it is set before the file is saved
+        **_verification_fields(proof),
     )
     # The file is written before the row, and removed again if the row cannot be saved. If an
     # enclosing transaction rolls back later, the file stays behind without a row: harmless (a
@@ -95,12 +159,13 @@ def store_upload(
         document.file.delete(save=False)
         raise
     logger.info(
-        "docstore: stored %s (%s, %s bytes, source %s) for owner %s",
+        "docstore: stored %s (%s, %s bytes, source %s) for owner %s, %s",
         document.uuid,
         document.type_code,
         document.size_bytes,
         source,
         mask_digits(owner),
+        f"in the store ({proof.method})" if proof else "for its dossier only (owner not verified)",
     )
     return document
 
@@ -129,6 +194,10 @@ def record_issued_result(dossier, *, at: datetime | None = None) -> StoredDocume
     Once per dossier: called again, it returns the row it made (a database constraint backs this).
     The result's validity period is not in the catalogue, so it is open-ended from the day of
     approval; an officer revokes it if it is withdrawn or replaced.
+
+    It enters the owner's store only if the dossier's applicant was verified as the owner
+    (``IdentityCheck``); otherwise it is kept with the dossier alone, like its papers: a result
+    issued on a stranger's filing must not be offered as the owner's own paper.
     """
     at = at or timezone.now()
     if not dossier.events.filter(action="approve").exists():
@@ -153,12 +222,14 @@ def record_issued_result(dossier, *, at: datetime | None = None) -> StoredDocume
         source=Source.ISSUED,
         origin_dossier_code=dossier.code,
         created_at=at,
+        **_verification_fields(_proof_of(dossier)),
     )
     logger.info(
-        "docstore: recorded e-result %s of dossier %s for owner %s",
+        "docstore: recorded e-result %s of dossier %s for owner %s%s",
         type_code,
         dossier.code,
         mask_digits(owner),
+        "" if document.in_store else ", for the dossier only (owner not verified)",
     )
     return document
 

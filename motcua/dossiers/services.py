@@ -334,7 +334,8 @@ def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) 
 
 def _check_stored(dossier: Dossier, document: DocumentIn) -> None:
     """A stored document joins a dossier only if it is the applicant's, and a reused one only
-    while it is valid (not revoked, not expired on the day)."""
+    from the applicant's store (its owner verified) and while it is valid (not revoked, not
+    expired on the day)."""
     stored = document.stored_document
     if stored is None:
         return
@@ -343,6 +344,16 @@ def _check_stored(dossier: Dossier, document: DocumentIn) -> None:
             {
                 "documents": [
                     _("Giấy tờ '%(name)s' không thuộc chủ hồ sơ.") % {"name": document.name}
+                ]
+            }
+        )
+    if document.reused and not stored.verified_via:
+        # Kept for another dossier only: its owner was never verified, so it is no one's store.
+        raise ValidationError(
+            {
+                "documents": [
+                    _("Giấy tờ '%(name)s' không có trong kho dữ liệu của chủ hồ sơ.")
+                    % {"name": document.name}
                 ]
             }
         )

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from motcua.accounts.models import Role
 from motcua.catalog.models import Procedure
-from motcua.docstore.services import record_issued_result, store_upload
+from motcua.docstore.services import (
+    OwnerProof,
+    record_identity_check,
+    record_issued_result,
+    store_upload,
+)
 from motcua.docstore.uploads import check_upload
 from motcua.dossiers import services
 from motcua.dossiers.demo_data import DEMO_COMMUNES, demo_user, staff_of
@@ -63,14 +68,18 @@ def _demo_dossiers(resident: Resident, now: datetime) -> None:
         return calendar.add_working_time(now - timedelta(days=12), timedelta(hours=hours))
 
     def file(procedure, at, summary):
+        # The demo resident signed in through the (stand-in) identity provider as the applicant,
+        # so the papers and later the result enter their store (ADR 0024).
+        proof = OwnerProof.by_identity_provider(resident.verified_by, at=at)
         upload = store_upload(
             owner_id_number=DEMO_ID_NUMBER,
             checked=check_upload(_demo_pdf(procedure.name_vi)),
             type_code="to-khai",
             name=procedure.documents[0] if procedure.documents else "Tờ khai",
             at=at,
+            proof=proof,
         )
-        return services.submit_online(
+        dossier = services.submit_online(
             procedure=procedure,
             commune=commune,
             applicant=services.Applicant(
@@ -81,6 +90,8 @@ def _demo_dossiers(resident: Resident, now: datetime) -> None:
             resident=resident,
             at=at,
         )
+        record_identity_check(dossier, proof)
+        return dossier
 
     # 1. Returned online, ready to rate.
     done = file(copy_procedure, back(1), "Chứng thực bản sao sổ hộ khẩu")

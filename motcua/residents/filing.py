@@ -3,23 +3,29 @@ filing and the portal API (``motcua.api.portal``) share, so the three cannot dri
 
 Uploads are checked by their content (``docstore.uploads.check_upload``) all together before
 anything is written, so every bad file is named at once (Decree 118 Art. 16(3)) and a refused
-submission leaves nothing behind. Then, in one transaction, each file goes into the applicant's
-document store (``docstore.services.store_upload``) and the dossier is submitted or the
-supplement sent (``dossiers.services``). Errors are ValidationErrors keyed by the form field that
-carried the file (``file_0``, ``file_1``, …), so pages and the API can say which file is wrong.
+submission leaves nothing behind. Then, in one transaction, each file is stored
+(``docstore.services.store_upload``) and the dossier is submitted or the supplement sent
+(``dossiers.services``). Errors are ValidationErrors keyed by the form field that carried the
+file (``file_0``, ``file_1``, …), so pages and the API can say which file is wrong.
+
+A file enters the applicant's document store only when the applicant's identity is verified for
+this filing (``owner_proof``): the signed-in resident's verified ID number is the applicant's, or
+a reception officer checked the ID card. Otherwise it stays with the dossier alone, so nobody can
+plant papers in a stranger's store by filing under their number (docs/decisions/0024).
 """
 
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import OnlineLevel, Procedure
 from motcua.catalog.queries import commune_handles
 from motcua.docstore.models import Source
 from motcua.docstore.queries import match_required
-from motcua.docstore.services import store_upload
+from motcua.docstore.services import OwnerProof, record_identity_check, store_upload
 from motcua.docstore.uploads import check_upload
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, ReturnMethod
@@ -78,10 +84,28 @@ def upload_problems(
     return upload_errors(chosen)
 
 
+def owner_proof(
+    applicant_id_number: str, *, resident=None, id_card_checked_by=None
+) -> OwnerProof | None:
+    """Whether the applicant's identity is verified for this filing, and how: the signed-in
+    resident's ID number, verified by an identity provider, is the applicant's; or a reception
+    officer checked the applicant's ID card (``id_card_checked_by``, the caller answers for the
+    officer's role). None otherwise: a phone-only account, or a verified resident filing for
+    somebody else, proves nothing about the applicant."""
+    now = timezone.now()
+    verified = getattr(resident, "verified_id_number", None)
+    if verified and verified == applicant_id_number:
+        return OwnerProof.by_identity_provider(resident.verified_by, at=now)
+    if id_card_checked_by is not None:
+        return OwnerProof.by_id_card(id_card_checked_by, at=now)
+    return None
+
+
 def store_uploaded_document(
-    upload, *, field: str, name: str, owner: str
+    upload, *, field: str, name: str, owner: str, proof: OwnerProof | None = None
 ) -> dossier_services.DocumentIn:
-    """Check one file and keep it in the owner's document store, as a component of a dossier."""
+    """Check one file and keep it as a component of a dossier: in the owner's document store
+    with a ``proof`` of the owner's identity, for the dossier alone without one."""
     try:
         document = store_upload(
             owner_id_number=owner,
@@ -89,6 +113,7 @@ def store_uploaded_document(
             type_code=document_type_code(name),
             name=name,
             source=Source.UPLOADED,
+            proof=proof,
         )
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from exc
@@ -109,10 +134,14 @@ def file_online(
     resident=None,
     helper=None,
     consent: services.AssistedConsent | None = None,
+    id_card_checked_by=None,
 ) -> Dossier:
     """Submit an online dossier with its papers: ``uploads[i]`` is a file for paper ``i`` of
     ``document_names`` (the procedure's, by default), ``reused[i]`` a stored document taken
-    instead. With ``helper`` a volunteer or officer files for the resident, with ``consent``.
+    instead. With ``helper`` a volunteer or officer files for the resident, with ``consent``;
+    ``id_card_checked_by``, a reception officer who checked the applicant's ID card.
+
+    The papers enter the applicant's store only when ``owner_proof`` holds for this filing.
 
     Raises ValidationError keyed by field (``file_i`` for a refused file) before anything is
     written when a file is refused; otherwise everything is written in one transaction."""
@@ -124,6 +153,9 @@ def file_online(
     errors = upload_problems(chosen, reused)
     if errors:
         raise ValidationError(errors)
+    proof = owner_proof(
+        applicant.id_number, resident=resident, id_card_checked_by=id_card_checked_by
+    )
     with transaction.atomic():
         documents = []
         for i, name in enumerate(names):
@@ -134,7 +166,11 @@ def file_online(
             elif i in chosen:
                 documents.append(
                     store_uploaded_document(
-                        chosen[i], field=f"file_{i}", name=name, owner=applicant.id_number
+                        chosen[i],
+                        field=f"file_{i}",
+                        name=name,
+                        owner=applicant.id_number,
+                        proof=proof,
                     )
                 )
         filing = {
@@ -147,8 +183,12 @@ def file_online(
             "summary": summary,
         }
         if helper is not None:
-            return services.submit_assisted(helper=helper, consent=consent, **filing)
-        return dossier_services.submit_online(resident=resident, **filing)
+            dossier = services.submit_assisted(helper=helper, consent=consent, **filing)
+        else:
+            dossier = dossier_services.submit_online(resident=resident, **filing)
+        if proof is not None:
+            record_identity_check(dossier, proof)
+        return dossier
 
 
 def answer_supplement(
@@ -162,9 +202,11 @@ def answer_supplement(
     if errors:
         raise ValidationError(errors)
     name = _("Giấy tờ bổ sung")
+    owner = dossier.applicant_id_number
+    proof = owner_proof(owner, resident=resident)
     with transaction.atomic():
         documents = [
-            store_uploaded_document(f, field=field, name=name, owner=dossier.applicant_id_number)
+            store_uploaded_document(f, field=field, name=name, owner=owner, proof=proof)
             for field, f in chosen.items()
         ]
         return dossier_services.answer_supplement_online(

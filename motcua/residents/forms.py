@@ -181,6 +181,28 @@ class AssistedSubmissionForm(OnlineSubmissionForm):
         error_messages={"required": _("Cần có sự đồng ý của người dân trước khi nộp hộ.")},
     )
 
+    def __init__(self, *args, can_check_id_card: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a reception officer may vouch for the applicant's identity (ADR 0024): then the
+        # papers enter the applicant's store; a volunteer's filing keeps them with the dossier.
+        if can_check_id_card:
+            self.fields["id_card_checked"] = id_card_checked_field()
+
+
+def id_card_checked_field() -> forms.BooleanField:
+    """The officer's statement that they checked the applicant's ID card in person: recorded
+    with the officer and the time, it lets the dossier's papers and result enter the
+    applicant's document store (ADR 0024)."""
+    return forms.BooleanField(
+        label=_("Tôi đã đối chiếu thẻ căn cước bản chính của chủ hồ sơ với người đang nộp."),
+        help_text=_(
+            "Chỉ đánh dấu khi đã cầm thẻ căn cước của chính chủ hồ sơ. Khi đó giấy tờ của hồ sơ "
+            "và kết quả được lưu vào kho dữ liệu của chủ hồ sơ để dùng lại; nếu không, giấy tờ "
+            "chỉ lưu cùng hồ sơ này."
+        ),
+        required=False,
+    )
+
 
 class SupplementAnswerForm(forms.Form):
     note = forms.CharField(

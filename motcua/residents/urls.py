@@ -18,6 +18,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/bo-sung/", views.answer_supplement, name="answer_supplement"),
     path("ho-so-cua-toi/<str:code>/tep/<uuid:uuid>/", views.document_file, name="document_file"),
     path("giay-to-cua-toi/", views.my_documents, name="my_documents"),
+    path("giay-to-cua-toi/ma-cho-can-bo/", views.share_code, name="share_code"),
     path("ho-tro/nop-ho-so/", views.assisted_start, name="assisted_start"),
     path("ho-tro/nop-ho-so/<str:code>/", views.assisted_submit, name="assisted_submit"),
     path("ho-tro/da-nop/<str:code>/", views.assisted_done, name="assisted_done"),

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import Role
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
+from motcua.docstore import consent as docstore_consent
 from motcua.docstore import queries as docstore_queries
 from motcua.docstore.downloads import file_response
+from motcua.docstore.models import AccessEvent
 from motcua.dossiers import queries as dossier_queries
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
@@ -32,7 +34,7 @@ from motcua.feedback.links import rating_url
 from motcua.idempotency.services import Answer, fingerprint_of, once
 from motcua.privacy import mask_digits
 from motcua.ratelimit import client_address
-from motcua.residents import filing, identity, queries, services, sessions
+from motcua.residents import consent, filing, identity, queries, services, sessions
 from motcua.residents.forms import (
     AssistedSubmissionForm,
     CodeForm,
@@ -240,6 +242,9 @@ def _filing_page(request, procedure, commune, *, resident, helper):
     # Stored documents are offered only to a resident whose ID an identity provider verified.
     owner = resident.verified_id_number if resident is not None else ""
     stored = list(docstore_queries.valid_documents(owner)) if owner else []
+    extra = {}
+    if helper is not None:
+        extra["can_check_id_card"] = _may_check_id_card(helper)
     form_class = AssistedSubmissionForm if helper is not None else OnlineSubmissionForm
     form = form_class(
         request.POST or None,
@@ -247,6 +252,7 @@ def _filing_page(request, procedure, commune, *, resident, helper):
         procedure=procedure,
         stored_documents=stored,
         initial=_initial_applicant(resident),
+        **extra,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,6 +332,7 @@ def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:
     consent = None
     if helper is not None:
         consent = services.AssistedConsent(given_by=data["consent_given_by"])
+    checked_by = helper if helper is not None and data.get("id_card_checked") else None
     return filing.file_online(
         procedure=procedure,
         commune=commune,
@@ -345,6 +352,7 @@ def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:
         resident=resident,
         helper=helper,
         consent=consent,
+        id_card_checked_by=checked_by,
     )
 
 
@@ -441,12 +449,25 @@ def document_file(request, code, uuid):
     return file_response(document, filing.document_type_code(document.name))
 
 
+# What a citizen sees of who looked at their store: the officers' look-ups, codes and grants, by
+# commune and time (not the officer's name, which is for the commune's administrator).
+SHOWN_ACCESSES = 20
+CITIZEN_SEES = {
+    AccessEvent.NO_CONSENT,
+    AccessEvent.CODE_SENT,
+    AccessEvent.GRANTED,
+    AccessEvent.LOOKED_UP,
+}
+
+
 @resident_required
 def my_documents(request):
     resident = current_resident(request)
-    documents = (
-        docstore_queries.documents_of(resident.verified_id_number)
-        if resident.verified_id_number
+    owner = resident.verified_id_number
+    documents = docstore_queries.documents_of(owner) if owner else []
+    accesses = (
+        list(docstore_consent.accesses_of(owner).filter(event__in=CITIZEN_SEES)[:SHOWN_ACCESSES])
+        if owner
         else []
     )
     return render(
@@ -454,9 +475,32 @@ def my_documents(request):
         "residents/my_documents.html",
         {
             "documents": documents,
-            "verified": bool(resident.verified_id_number),
+            "accesses": accesses,
+            "verified": bool(owner),
             "today": timezone.localdate(),
             "providers": identity.enabled_providers(),
+        },
+    )
+
+
+@resident_required
+def share_code(request):
+    """A code the resident shows the officer at the counter, so that officer may see and reuse
+    their stored papers for that one intake (ADR 0024). Made on POST and shown once, large."""
+    resident = current_resident(request)
+    if not resident.verified_id_number:
+        return redirect("residents:my_documents")
+    made = None
+    if request.method == "POST":
+        grant, code = consent.make_share_code(resident)
+        made = {"code": f"{code[:3]} {code[3:]}", "expires_at": grant.code_expires_at}
+    return render(
+        request,
+        "residents/share_code.html",
+        {
+            "made": made,
+            "minutes": int(docstore_consent.CODE_LIFETIME.total_seconds() // 60),
+            "grant_minutes": int(docstore_consent.GRANT_LIFETIME.total_seconds() // 60),
         },
     )
 
@@ -465,6 +509,12 @@ def my_documents(request):
 
 
 ASSISTING_ROLES = {Role.VOLUNTEER, Role.RECEPTION}
+
+
+def _may_check_id_card(user) -> bool:
+    """Who may vouch for an applicant's identity by checking the ID card: a reception officer,
+    a public official at the one-stop; not a volunteer (ADR 0024)."""
+    return user.role == Role.RECEPTION
 
 
 def _require_helper(request):

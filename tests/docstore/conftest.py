@@ -13,6 +13,7 @@ from reportlab.pdfgen import canvas
 from motcua.docstore import services
 from motcua.docstore.models import Source
 from motcua.docstore.uploads import check_upload
+from tests.dvcqg.conftest import adapter, portal  # noqa: F401
 from tests.world import GOOD_ID, vn, world  # noqa: F401
 
 OTHER_ID = "079190000123"  # Hồ Chí Minh City birth registration, born 1990
@@ -55,10 +56,24 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def store(owner=GOOD_ID, *, type_code="GT.CN", name="Giấy tờ chứng minh nhân thân", **kwargs):
-    """A stored scan of a small PDF for ``owner``."""
+VERIFIED = object()
+
+
+def store(
+    owner=GOOD_ID,
+    *,
+    type_code="GT.CN",
+    name="Giấy tờ chứng minh nhân thân",
+    proof=VERIFIED,
+    **kwargs,
+):
+    """A stored scan of a small PDF for ``owner``: in the owner's store (the owner verified by an
+    identity provider) unless ``proof=None``, which keeps it for its dossier only."""
     kwargs.setdefault("source", Source.SCANNED)
     kwargs.setdefault("at", vn(2025, 7, 1, 9))
+    if proof is VERIFIED:
+        proof = services.OwnerProof.by_identity_provider("vneid", at=kwargs["at"])
+    kwargs["proof"] = proof
     checked = check_upload(upload("scan.pdf", pdf_bytes(), "application/pdf"))
     return services.store_upload(
         owner_id_number=owner, checked=checked, type_code=type_code, name=name, **kwargs

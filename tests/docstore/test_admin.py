@@ -51,3 +51,31 @@ def test_the_revoke_action(admin_client):
     )
     document.refresh_from_db()
     assert document.revoked_at is not None
+
+
+def test_the_consent_trail_is_read_only_masked_and_found_by_the_exact_number(admin_client, world):
+    import uuid
+
+    from motcua.docstore import consent
+    from motcua.docstore.models import ReuseGrant, StoreAccess
+    from tests.docstore.conftest import OTHER_ID
+
+    store()
+    intake = uuid.uuid4()
+    _grant, code = consent.issue_share_code(owner=GOOD_ID)
+    consent.redeem(owner=GOOD_ID, code=code, officer=world.reception, intake=intake)
+    consent.look_up(owner=GOOD_ID, officer=world.reception, intake=intake)
+    consent.look_up(owner=OTHER_ID, officer=world.reception, intake=intake)
+    for model in ("storeaccess", "reusegrant"):
+        listing = admin_client.get(reverse(f"admin:docstore_{model}_changelist"))
+        assert listing.status_code == 200 and GOOD_ID not in listing.content.decode()
+        found = admin_client.get(reverse(f"admin:docstore_{model}_changelist"), {"q": GOOD_ID})
+        assert "*********345" in found.content.decode()
+        assert "*********123" not in found.content.decode()
+        assert admin_client.get(reverse(f"admin:docstore_{model}_add")).status_code == 403
+    entry = StoreAccess.objects.first()
+    detail = admin_client.get(reverse("admin:docstore_storeaccess_change", args=[entry.pk]))
+    assert detail.status_code == 200 and entry.owner_digest not in detail.content.decode()
+    grant = ReuseGrant.objects.get()
+    detail = admin_client.get(reverse("admin:docstore_reusegrant_change", args=[grant.pk]))
+    assert grant.code_hash not in detail.content.decode()

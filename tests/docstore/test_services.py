@@ -16,8 +16,14 @@ from tests.world import GOOD_ID, vn
 pytestmark = pytest.mark.django_db
 
 
-def approved(world, **receive_kwargs):
+def approved(world, *, id_card_checked=True, **receive_kwargs):
+    """A dossier received, its applicant's ID card checked by the officer (unless told not),
+    and approved."""
     d = world.receive(at=vn(2025, 7, 7, 9), **receive_kwargs)
+    if id_card_checked:
+        services.record_identity_check(
+            d, services.OwnerProof.by_id_card(world.reception, at=vn(2025, 7, 7, 9))
+        )
     perform(d, "forward", actor=world.reception, at=vn(2025, 7, 7, 10))
     perform(d, "propose", actor=world.specialist, at=vn(2025, 7, 8, 11))
     return perform(
@@ -86,6 +92,8 @@ def test_an_approved_dossier_leaves_its_e_result_in_the_owners_store(world):
     assert result.origin_dossier_code == dossier.code
     assert result.valid_from == vn(2025, 7, 8).date() and result.valid_until is None
     assert result.created_at == vn(2025, 7, 8, 15)
+    assert (result.verified_via, result.verified_by) == ("id_card", world.reception)
+    assert result.verified_at == vn(2025, 7, 7, 9)
     assert queries.valid_documents(GOOD_ID, on=vn(2025, 7, 9).date()) == [result]
     # Recording again returns the same row: one result per dossier.
     assert services.record_issued_result(dossier) == result

@@ -255,7 +255,7 @@ def test_residents_cannot_use_assisted_filing(resident_client, world):
 
 
 def test_a_verified_resident_reuses_a_stored_document(client, verified_resident, world):
-    from motcua.docstore.services import store_upload
+    from motcua.docstore.services import OwnerProof, store_upload
     from motcua.docstore.uploads import check_upload
 
     stored = store_upload(
@@ -263,6 +263,7 @@ def test_a_verified_resident_reuses_a_stored_document(client, verified_resident,
         checked=check_upload(pdf()),
         type_code="to-khai",
         name=world.procedure.documents[0],
+        proof=OwnerProof.by_identity_provider("fake", at=vn(2025, 7, 1, 9)),
     )
     signed_in(client, verified_resident)
     page = client.get(submit_url(world) + f"?xa={world.a.code}").content.decode()
@@ -277,11 +278,15 @@ def test_a_verified_resident_reuses_a_stored_document(client, verified_resident,
 
 
 def test_a_phone_only_resident_is_not_offered_stored_documents(resident_client, world):
-    from motcua.docstore.services import store_upload
+    from motcua.docstore.services import OwnerProof, store_upload
     from motcua.docstore.uploads import check_upload
 
     store_upload(
-        owner_id_number=GOOD_ID, checked=check_upload(pdf()), type_code="x", name="Tờ khai"
+        owner_id_number=GOOD_ID,
+        checked=check_upload(pdf()),
+        type_code="x",
+        name="Tờ khai",
+        proof=OwnerProof.by_identity_provider("fake", at=vn(2025, 7, 1, 9)),
     )
     page = resident_client.get(submit_url(world) + f"?xa={world.a.code}").content.decode()
     assert "kho dữ liệu" not in page
@@ -296,7 +301,7 @@ def test_an_expired_stored_document_cannot_be_reused(resident, world):
 
     from django.core.exceptions import ValidationError
 
-    from motcua.docstore.services import store_upload
+    from motcua.docstore.services import OwnerProof, store_upload
     from motcua.docstore.uploads import check_upload
 
     old = store_upload(
@@ -305,6 +310,7 @@ def test_an_expired_stored_document_cannot_be_reused(resident, world):
         type_code="to-khai",
         name="Tờ khai",
         valid_until=date(2025, 1, 1),
+        proof=OwnerProof.by_identity_provider("fake", at=vn(2024, 7, 1, 9)),
     )
     with pytest.raises(ValidationError) as exc:
         services.submit_online(
