@@ -25,10 +25,10 @@ from ninja.throttling import BaseThrottle
 from pydantic import BaseModel, ConfigDict, StrictBool, create_model, model_validator
 from pydantic import Field as SchemaField
 
+from motcua.accounts import access
 from motcua.api.router import STAFF_AUTH, api
 from motcua.api.schemas import ErrorOut
 from motcua.insights import ranking as ranking_rows
-from motcua.insights.access import province_for_insights
 from motcua.insights.index import inputs as index_inputs
 from motcua.insights.index import ratelimit
 from motcua.insights.index.scheme import Scheme, SchemeError, scheme_for
@@ -294,7 +294,9 @@ def communes(request, province: str, month: str, frozen: bool = False):
     by default (refreshed from the rollups), or with ``frozen=true`` the snapshot frozen on the
     province's cut-off day (an empty list before it). Province monitors read their own province;
     other roles get 404."""
-    found = province_for_insights(request.user, province)
+    found = access.province_named(
+        request.user, access.Kind.PROVINCE_STATISTICS, access.Action.VIEW, province
+    )
     try:
         period = parse_month(month)
     except PeriodError as exc:

@@ -5,16 +5,27 @@ signed-in officer. Errors always have the shape ``{"detail": str, "code": str, "
 so clients can show the message as it is.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
+from motcua.accounts import access
 from motcua.accounts.models import ApiToken, hash_token
 from motcua.dossiers.services import WorkflowError
+
+
+def _officer(user):
+    """The staff API serves officers only (``accounts.access.is_officer``): an account without a
+    role is refused with 403, as on the staff pages. Closed accounts never get this far: their
+    tokens and sessions no longer authenticate (401)."""
+    if not access.is_officer(user):
+        raise PermissionDenied(_("Tài khoản của bạn chưa được giao vai trò cán bộ."))
+    return user
 
 
 class BearerToken(HttpBearer):
@@ -28,7 +39,15 @@ class BearerToken(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
-        return row.user
+        return _officer(row.user)
+
+
+class OfficerSession(SessionAuth):
+    """The session of an officer signed in on the staff pages."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return _officer(user) if user is not None else None
 
 
 api = NinjaAPI(
@@ -37,7 +56,7 @@ api = NinjaAPI(
     description="Một cửa điện tử cấp xã — API for integrators. Vietnamese messages by default.",
     urls_namespace="api",
 )
-STAFF_AUTH = [BearerToken(), django_auth]
+STAFF_AUTH = [BearerToken(), OfficerSession()]
 
 
 def _error(request, status, detail, code, errors=None):
@@ -67,6 +86,14 @@ def request_validation_error(request, exc: NinjaValidationError):
         errors.setdefault(loc, []).append(e.get("msg", "invalid"))
     detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
     return _error(request, 422, detail, "invalid", errors)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc: PermissionDenied):
+    """The access rule's 403: the caller may see the object but not do this to it."""
+    return _error(
+        request, 403, str(exc) or _("Bạn không được thực hiện thao tác này."), "forbidden"
+    )
 
 
 @api.exception_handler(Http404)

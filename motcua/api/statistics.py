@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema
 from pydantic import Field as SchemaField
 
+from motcua.accounts import access
 from motcua.api.router import STAFF_AUTH
 from motcua.api.schemas import ErrorOut
 from motcua.insights import figures
-from motcua.insights.access import commune_for_insights
 from motcua.insights.periods import PeriodError
 from motcua.insights.views.dashboard import BREAKDOWNS, commune_dossiers, read_period
 
@@ -47,7 +47,9 @@ class StatisticsOut(Schema):
 def commune_statistics(request, commune: str, period: str = "", by: str = ""):
     """Figures of the dossiers the commune decides, received in the period, as they stood at its
     end (or now, while it runs); see ``insights.figures`` for what each counts."""
-    found = commune_for_insights(request)
+    found = access.commune_named(
+        request.user, access.Kind.COMMUNE_STATISTICS, access.Action.VIEW, commune
+    )
     try:
         chosen = read_period(request)
     except PeriodError as exc:
