@@ -219,6 +219,20 @@ def test_link_a_dossier_by_code(officer, q, clock):
     assert f'<a href="{visit}">Số 0001 ngày 07/07/2025</a>' in html
 
 
+def test_linking_another_communes_dossier_reads_as_an_unknown_code(officer, q, clock):
+    """The code is looked up among the dossiers the officer may see: another commune's dossier
+    gets the same answer as a code that does not exist (it used to say the dossier was not
+    received by this commune, confirming that it exists)."""
+    theirs = q.receive(at=MONDAY_9, officer=q.officers_b[Role.RECEPTION])
+    issue(q, clock)
+    post(officer, q.counter1, "call")
+    response = officer.post(
+        counter_url(q.counter1), {"action": "link", "code": theirs.code}, follow=True
+    )
+    assert messages_of(response)[-1] == f"Không có hồ sơ mã “{theirs.code}”."
+    assert not VisitDossier.objects.exists()
+
+
 def test_intake_from_the_counter_links_the_new_dossier_to_the_visit(officer, q, clock):
     ticket = issue(q, clock)
     post(officer, q.counter1, "call")

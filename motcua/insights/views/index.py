@@ -261,6 +261,10 @@ def commune_index(request, commune_code, month):
     if month == THIS_MONTH:
         chosen = periods.month_of(periods.today()).key
     if chosen and chosen != month:  # the month picker (a plain GET form, no script)
+        # The rule first: a commune out of scope answers 404, never a redirect.
+        access.commune_named(
+            request.user, access.Kind.COMMUNE_STATISTICS, access.Action.VIEW, commune_code
+        )
         return redirect("insights:commune_index", commune_code, chosen)
     try:
         index = commune_index_of(request, commune_code, month)
