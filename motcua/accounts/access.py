@@ -517,7 +517,7 @@ def context(request) -> dict:
 
 def as_markdown() -> str:
     """The table as it stands, for the decision record (a test keeps the record's copy equal)."""
-    columns = [r for r in ROLES]
+    columns = list(ROLES)
     lines = [
         "| kind | action | " + " | ".join(columns) + " |",
         "|---|---|" + "---|" * len(columns),

@@ -286,7 +286,7 @@ def _float(value):
 @router.get(
     "/communes",
     auth=STAFF_AUTH,
-    response={200: RankingOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: RankingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The monthly ranking of a province's communes by the service index",
 )
 def communes(request, province: str, month: str, frozen: bool = False):

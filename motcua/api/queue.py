@@ -572,7 +572,7 @@ def issue(request, payload: IssueIn):
 @router.get(
     "/counters/{counter_id}",
     auth=STAFF_AUTH,
-    response={200: CounterOut, **_errors(401, 403, 404)},
+    response={200: CounterOut, **_errors(401, 403, 404, 422)},
     summary="The ticket at a counter and how many wait",
 )
 def counter_view(request, counter_id: int):
@@ -596,7 +596,7 @@ def counter_view(request, counter_id: int):
 @router.post(
     "/counters/{counter_id}/call-next",
     auth=STAFF_AUTH,
-    response={200: StaffTicketOut, **_errors(401, 403, 404, 409)},
+    response={200: StaffTicketOut, **_errors(401, 403, 404, 409, 422)},
     summary="Call the next visitor",
 )
 def call_next(request, counter_id: int):

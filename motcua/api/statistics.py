@@ -41,7 +41,7 @@ class StatisticsOut(Schema):
 @router.get(
     "/commune",
     auth=STAFF_AUTH,
-    response={200: StatisticsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: StatisticsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A commune's dossier figures for a period, optionally grouped",
 )
 def commune_statistics(request, commune: str, period: str = "", by: str = ""):

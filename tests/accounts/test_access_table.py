@@ -598,6 +598,20 @@ def test_every_api_operation_has_a_row():
     assert not stale, f"rows for operations that no longer exist: {sorted(stale)}"
 
 
+def test_every_staff_operation_documents_its_refusals():
+    """The API's clients read the refusals in the OpenAPI document: a staff operation may answer
+    401 (no valid token), 403 (seen but not allowed, or an account without a role) and 404."""
+    paths = api.get_openapi_schema()["paths"]
+    undocumented = []
+    for row in ROWS:
+        if row.api:
+            method, path = row.route.split(" ")
+            declared = {str(s) for s in paths[path][method.lower()]["responses"]}
+            if not {"401", "403", "404"} <= declared:
+                undocumented.append(f"{row.route}: {sorted(declared)}")
+    assert not undocumented
+
+
 # --------------------------------------------------------------------------- the table
 
 
