@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.residents.sessions.context",
+                "motcua.accounts.access.context",
             ],
         },
     },

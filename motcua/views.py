@@ -2,12 +2,12 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from motcua.accounts.scoping import is_staff_officer
+from motcua.accounts.access import is_officer
 
 
 def home(request):
     """Residents land on the tracking search; signed-in officers go straight to their inbox."""
-    if is_staff_officer(request.user):
+    if is_officer(request.user):
         return redirect("dossiers:inbox")
     return render(request, "home.html")
 

@@ -1,8 +1,8 @@
 """Staff accounts: who a person is, which commune they work for, and what role they hold there.
 
-Scoping rule (architecture.md): an officer sees only their own commune's dossiers; a province
-monitor sees every commune of their province; a superuser sees everything. The rule itself lives in
-``motcua.accounts.scoping``; this module only stores the facts it needs.
+Who may do what to which object (architecture.md's one access rule) is the table of
+``motcua.accounts.access``; this module only stores the facts it reads: the role, the commune or
+province, whether the account is active.
 """
 
 import hashlib

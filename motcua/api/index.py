@@ -23,11 +23,11 @@ from pydantic import BaseModel, ConfigDict, StrictBool, create_model, model_vali
 from pydantic import Field as SchemaField
 
 from motcua import ratelimit
+from motcua.accounts import access
 from motcua.api.router import STAFF_AUTH
 from motcua.api.schemas import BODY_ERRORS, ErrorOut, errors
 from motcua.api.throttling import PerAddress
 from motcua.insights import ranking as ranking_rows
-from motcua.insights.access import province_for_insights
 from motcua.insights.index import inputs as index_inputs
 from motcua.insights.index.scheme import Scheme, SchemeError, scheme_for
 from motcua.insights.index.scoring import CriterionScore, IndexResult, score
@@ -257,7 +257,7 @@ def _float(value):
 @router.get(
     "/communes",
     auth=STAFF_AUTH,
-    response={200: RankingOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: RankingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The monthly ranking of a province's communes by the service index",
 )
 def communes(request, province: str, month: str, frozen: bool = False):
@@ -265,7 +265,9 @@ def communes(request, province: str, month: str, frozen: bool = False):
     by default (refreshed from the rollups), or with ``frozen=true`` the snapshot frozen on the
     province's cut-off day (an empty list before it). Province monitors read their own province;
     other roles get 404."""
-    found = province_for_insights(request.user, province)
+    found = access.province_named(
+        request.user, access.Kind.PROVINCE_STATISTICS, access.Action.VIEW, province
+    )
     try:
         period = parse_month(month)
     except PeriodError as exc:

@@ -34,9 +34,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import AwareDatetime
 from pydantic import Field as SchemaField
 
-from motcua.accounts.models import Role
-from motcua.accounts.scoping import can_act_on_commune
-from motcua.api.errors import ApiError, error_response
+from motcua.accounts import access
+from motcua.api.errors import error_response
 from motcua.api.portal import ResidentBearer
 from motcua.api.router import STAFF_AUTH, api
 from motcua.api.schemas import BODY_ERRORS, ErrorOut
@@ -91,11 +90,11 @@ def _field(field_id: int) -> Field:
     return field
 
 
-def _counter(counter_id: int) -> Counter:
-    counter = Counter.objects.filter(pk=counter_id).select_related("center").first()
-    if counter is None:
-        raise PublicNotFound(_("Không có quầy số %(id)s.") % {"id": counter_id})
-    return counter
+def _counter(request, counter_id: int, action: access.Action) -> Counter:
+    """A counter the caller may do ``action`` to: 404 for one they may not see (another
+    commune's answers as if it did not exist), 403 for one they only watch."""
+    counters = Counter.objects.select_related("center")
+    return access.get_or_404(request.user, access.Kind.COUNTER, action, counters, pk=counter_id)
 
 
 def _now() -> datetime:
@@ -513,12 +512,6 @@ def ticket_rating(request, token: str, payload: VisitRatingIn):
 # --------------------------------------------------------------------------- staff: counters
 
 
-def _wrong_center() -> QueueError:
-    return QueueError(
-        _("Tài khoản của bạn không làm việc tại quầy của trung tâm này."), errors.WRONG_CENTER
-    )
-
-
 class IssueIn(Schema):
     center_id: int
     field_id: int
@@ -536,10 +529,15 @@ class IssueIn(Schema):
 )
 def issue(request, payload: IssueIn):
     """A walk-in number waiting from now; the officer's account confirms the priority group.
-    422 ``wrong_center`` for a centre of another commune."""
-    center = _center(payload.center_id)
-    if not can_act_on_commune(request.user, center.commune_id):
-        raise _wrong_center()
+    404 for a centre outside the officer's commune, 403 for one they only watch (monitors)."""
+    centers = ServiceCenter.objects.select_related("commune")
+    center = access.get_or_404(
+        request.user,
+        access.Kind.QUEUE_CENTER,
+        access.Action.OPERATE,
+        centers,
+        pk=payload.center_id,
+    )
     field = _field(payload.field_id)
     group = None
     if payload.priority_group_id is not None:
@@ -574,12 +572,12 @@ def issue(request, payload: IssueIn):
 @router.get(
     "/counters/{counter_id}",
     auth=STAFF_AUTH,
-    response={200: CounterOut, **_errors(401, 404, 422)},
+    response={200: CounterOut, **_errors(401, 403, 404, 422)},
     summary="The ticket at a counter and how many wait",
 )
 def counter_view(request, counter_id: int):
-    counter = _counter(counter_id)
-    services.check_officer(request.user, counter)
+    """Officers of the commune and the province's monitors read it; 404 for any other counter."""
+    counter = _counter(request, counter_id, access.Action.VIEW)
     fields = list(counter.fields.all())
     waiting = queries.waiting_by_field(counter.center, local_today(counter.center, _now()))
     ticket = services.current_ticket(counter)
@@ -603,8 +601,9 @@ def counter_view(request, counter_id: int):
 )
 def call_next(request, counter_id: int):
     """404 ``nothing_waiting`` when nobody waits for the counter's fields; 409 ``counter_busy``
-    while a visitor is still at the counter; 422 ``wrong_center`` for another commune's counter."""
-    counter = _counter(counter_id)
+    while a visitor is still at the counter; 404 ``not_found`` for a counter outside the
+    officer's commune, 403 for one they only watch."""
+    counter = _counter(request, counter_id, access.Action.OPERATE)
     return _staff_out(services.call_next(counter, request.user, at=_now()))
 
 
@@ -622,10 +621,11 @@ class TransferIn(Schema):
 def transfer(request, counter_id: int, payload: TransferIn):
     """The visitor goes back into the line with their original time, so they do not start
     waiting from the back."""
-    counter = _counter(counter_id)
-    services.check_officer(request.user, counter)
+    counter = _counter(request, counter_id, access.Action.OPERATE)
     to_field = _field(payload.field_id) if payload.field_id is not None else None
-    to_counter = _counter(payload.counter_id) if payload.counter_id is not None else None
+    to_counter = None
+    if payload.counter_id is not None:
+        to_counter = _counter(request, payload.counter_id, access.Action.OPERATE)
     ticket = services.transfer(
         counter, request.user, to_field=to_field, to_counter=to_counter, at=_now()
     )
@@ -643,7 +643,7 @@ def counter_action(
 ):
     """409 ``not_allowed`` when the action does not fit the ticket's state (finish before start)
     or no ticket is at the counter."""
-    counter = _counter(counter_id)
+    counter = _counter(request, counter_id, access.Action.OPERATE)
     return _staff_out(services.counter_action(counter, action, request.user, at=_now()))
 
 
@@ -657,18 +657,6 @@ class StatisticsIn(Schema):
     by: Literal["day", "field", "counter", "center"] = "day"
 
 
-def centers_in_scope(user):
-    """The centres whose figures ``user`` may read (the dossier scope's rule, for centres), or
-    None when the account reads no queue figures at all."""
-    if user.is_superuser:
-        return ServiceCenter.objects.all()
-    if user.role == Role.PROVINCE_MONITOR and user.province_id:
-        return ServiceCenter.objects.filter(commune__province_id=user.province_id)
-    if user.role and user.role != Role.VOLUNTEER and user.commune_id:
-        return ServiceCenter.objects.filter(commune_id=user.commune_id)
-    return None
-
-
 @router.get(
     "/statistics",
     auth=STAFF_AUTH,
@@ -679,10 +667,13 @@ def statistics(request, params: Query[StatisticsIn]):
     """Tickets, served, no-shows, unused numbers, priority share and measured waits and service
     times (minutes) of the tickets of ``start``…``end`` (inclusive), as defined in
     ``queueing.queries.queue_statistics``. Officers read their commune's centres, province
-    monitors their province's; 404 for a centre outside that scope."""
-    centers = centers_in_scope(request.user)
-    if centers is None:
-        raise ApiError(403, "scope", _("Tài khoản của bạn không được xem số liệu hàng đợi."))
+    monitors their province's (``accounts.access``); 404 for a centre outside that scope, and
+    for an account that sees no centre at all (volunteers)."""
+    centers = access.scoped(
+        request.user, access.Kind.QUEUE_CENTER, access.Action.VIEW, ServiceCenter.objects.all()
+    )
+    if not centers.exists():
+        raise PublicNotFound(_("Tài khoản của bạn không được xem số liệu hàng đợi."))
     if params.end < params.start:
         raise ValidationError({"end": [_("Ngày kết thúc phải từ ngày bắt đầu trở đi.")]})
     if (params.end - params.start).days >= MAX_STATISTICS_DAYS:

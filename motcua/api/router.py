@@ -7,6 +7,7 @@ CSRF 403. Every error, whoever answers it, has the shape ``{"code": str, "messag
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -14,9 +15,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from motcua.accounts import access
 from motcua.accounts.models import ApiToken, hash_token
 from motcua.api import errors
 from motcua.dossiers.services import WorkflowError
+
+
+def _officer(user):
+    """The staff API serves officers only (``accounts.access.is_officer``): an account without a
+    role is refused with 403, as on the staff pages. Closed accounts never get this far: their
+    tokens and sessions no longer authenticate (401)."""
+    if not access.is_officer(user):
+        raise PermissionDenied(_("Tài khoản của bạn chưa được giao vai trò cán bộ."))
+    return user
 
 
 class BearerToken(HttpBearer):
@@ -39,7 +50,7 @@ class BearerToken(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
-        return row.user
+        return _officer(row.user)
 
 
 class OfficerSession(APIKeyCookie):
@@ -68,7 +79,7 @@ class OfficerSession(APIKeyCookie):
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request, key):
-        return request.user if request.user.is_authenticated else None
+        return _officer(request.user) if request.user.is_authenticated else None
 
 
 class MotcuaAPI(NinjaAPI):

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field as SchemaField
 
+from motcua.accounts import access
 from motcua.api.router import STAFF_AUTH
 from motcua.api.schemas import ErrorOut
 from motcua.insights import figures
-from motcua.insights.access import commune_for_insights
 from motcua.insights.periods import PeriodError
 from motcua.insights.views.dashboard import BREAKDOWNS, commune_dossiers, read_period
 
@@ -42,13 +42,15 @@ class CommuneStatisticsOut(Schema):
 @router.get(
     "/commune",
     auth=STAFF_AUTH,
-    response={200: CommuneStatisticsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CommuneStatisticsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A commune's dossier figures for a period, optionally grouped",
 )
 def commune_statistics(request, commune: str, period: str = "", by: str = ""):
     """Figures of the dossiers the commune decides, received in the period, as they stood at its
     end (or now, while it runs); see ``insights.figures`` for what each counts."""
-    found = commune_for_insights(request)
+    found = access.commune_named(
+        request.user, access.Kind.COMMUNE_STATISTICS, access.Action.VIEW, commune
+    )
     try:
         chosen = read_period(request)
     except PeriodError as exc:

@@ -2,13 +2,13 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.accounts.models import Role
+from motcua.accounts import access
+from motcua.accounts.access import staff_required
 from motcua.catalog.models import OnlineLevel, Procedure
 from motcua.catalog.queries import (
     commune_handles,
@@ -31,16 +31,13 @@ def _reason_from(request) -> tuple[str, str]:
         return "", _("Lý do thay đổi: %(problem)s") % {"problem": " ".join(exc.messages)}
 
 
-@login_required
+@staff_required
 def commune_procedures(request):
-    commune = request.user.commune
-    if commune is None:
-        raise PermissionDenied(_("Trang này dành cho cán bộ của một xã, phường."))
-    can_edit = request.user.role == Role.COMMUNE_ADMIN
+    commune = access.own_commune(request.user, access.Kind.COMMUNE, access.Action.VIEW)
+    can_edit = access.permits(request.user, access.Kind.COMMUNE, access.Action.EDIT, commune)
     error, error_field = "", "codes"
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("Chỉ quản trị xã được chuẩn hóa danh mục thủ tục."))
+        access.own_commune(request.user, access.Kind.COMMUNE, access.Action.EDIT)
         chosen = Procedure.objects.filter(is_active=True, code__in=request.POST.getlist("codes"))
         reason, error = _reason_from(request)
         if error:

@@ -5,7 +5,7 @@ and printed forms. Thin: parse, authorize, call a service or query, render."""
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.accounts import access
 from motcua.accounts.access import staff_required
-from motcua.accounts.models import Role
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
 from motcua.desk import services as desk_services
@@ -102,7 +102,7 @@ def _online_acceptances(dossiers, now) -> dict:
 @staff_required
 def intake(request):
     """Step 1: find the procedure (accent-insensitive). Step 2: the intake form for it."""
-    _require_reception(request.user)
+    access.own_commune(request.user, access.Kind.COMMUNE, access.Action.RECEIVE)
     code = request.GET.get("procedure") or request.POST.get("procedure")
     if not code:
         q = request.GET.get("q", "")
@@ -189,7 +189,7 @@ def intake_stored_documents(request):
     """The stored-documents part of the intake form, for the number just typed, and its consent
     step: send the citizen a code, confirm the code they read out (HTMX swaps it in). A POST, so
     the ID number never appears in a URL or an access log."""
-    _require_reception(request.user)
+    access.own_commune(request.user, access.Kind.COMMUNE, access.Action.RECEIVE)
     procedure = get_object_or_404(Procedure, code=request.POST.get("procedure", ""), is_active=True)
     owner = typed_owner_id(request.POST)
     intake_id = consent.as_intake(request.POST.get("intake"))
@@ -200,11 +200,6 @@ def intake_stored_documents(request):
         **_store_step(request, request.POST, owner, intake_id),
     )
     return render(request, "dossiers/_stored_documents.html", {"form": form})
-
-
-def _require_reception(user) -> None:
-    if user.role != Role.RECEPTION:
-        raise PermissionDenied(_("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ."))
 
 
 def _store_step(request, data, owner: str, intake_id) -> dict:
@@ -281,7 +276,7 @@ def detail(request, code):
 @staff_required
 def document_file(request, code, uuid):
     """A component file of a dossier the officer may see, as a download (never inline)."""
-    dossier = queries.dossier_for(request.user, code)
+    dossier = queries.dossier_for(request.user, code, access.Action.DOWNLOAD)
     component = queries.component_with_file(dossier, uuid)
     if component is None:
         raise PublicNotFound(_("Không tìm thấy tệp trong hồ sơ."))
@@ -291,7 +286,7 @@ def document_file(request, code, uuid):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def action(request, code, name):
-    dossier = queries.dossier_for(request.user, code)
+    dossier = queries.dossier_for(request.user, code, access.Action.ACT)
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise Http404(_("Không có thao tác này."))
@@ -325,7 +320,7 @@ def action(request, code, name):
 
 @staff_required
 def form_pdf(request, code, kind):
-    dossier = queries.dossier_for(request.user, code)
+    dossier = queries.dossier_for(request.user, code, access.Action.DOWNLOAD)
     try:
         pdf = render_form(
             kind,

@@ -1,29 +1,23 @@
 """The commune administrator's view of the document store's audit trail (ADR 0024): who looked
 up which number at intake, which codes were sent, refused or granted. Read only."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from motcua.accounts import access
 from motcua.accounts.access import staff_required
-from motcua.accounts.models import Role
 from motcua.docstore import consent, queries
 
 PAGE_SIZE = 50
-
-
-def _require_commune_admin(user) -> None:
-    if user.role != Role.COMMUNE_ADMIN or user.commune_id is None:
-        raise PermissionDenied(_("Chỉ quản trị xã xem được nhật ký tra cứu kho giấy tờ."))
 
 
 @staff_required
 def access_log(request):
     """The commune's trail, newest first; a POSTed ID number narrows it to that number (a POST,
     so the number never appears in a URL or an access log)."""
-    _require_commune_admin(request.user)
-    entries = consent.accesses_in(request.user.commune)
+    commune = access.own_commune(request.user, access.Kind.COMMUNE, access.Action.AUDIT)
+    entries = consent.accesses_in(commune)
     typed = request.POST.get("so_dinh_danh", "") if request.method == "POST" else ""
     number = queries.owner_key(typed)
     error = ""

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts import access
 from motcua.accounts.models import Role, User
-from motcua.accounts.scoping import dossier_scope, may_act_on_dossier
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep
 from motcua.dossiers.workflow import (
     STATES,
@@ -19,7 +19,6 @@ from motcua.dossiers.workflow import (
     action_label,
     states_needing,
 )
-from motcua.errors import PublicNotFound
 from motcua.privacy import mask_digits, mask_name
 
 # A step or dossier with less than this much working time left is shown amber.
@@ -27,20 +26,16 @@ DUE_SOON = timedelta(hours=4)
 
 
 def visible_dossiers(user: User) -> QuerySet[Dossier]:
-    return Dossier.objects.filter(dossier_scope(user))
+    return access.scoped(user, access.Kind.DOSSIER, access.Action.VIEW, Dossier.objects.all())
 
 
-def dossier_for(user: User, code: str) -> Dossier:
-    """The dossier with this code if the user may see it; 404 otherwise (existence not revealed)."""
-    dossier = (
-        visible_dossiers(user)
-        .select_related("procedure", "procedure__field", "competent_commune", "center", "extension")
-        .filter(code=code)
-        .first()
+def dossier_for(user: User, code: str, action: access.Action = access.Action.VIEW) -> Dossier:
+    """The dossier with this code if the user may see it (404 otherwise, its existence not
+    revealed) and may do ``action`` to it (403 otherwise): ``access.get_or_404``."""
+    dossiers = Dossier.objects.select_related(
+        "procedure", "procedure__field", "competent_commune", "center", "extension"
     )
-    if dossier is None:
-        raise PublicNotFound(_("Không tìm thấy hồ sơ."))
-    return dossier
+    return access.get_or_404(user, access.Kind.DOSSIER, action, dossiers, code=code)
 
 
 def inbox(user: User) -> QuerySet[Dossier]:
@@ -162,7 +157,7 @@ def component_with_file(dossier: Dossier, uuid) -> DossierDocument | None:
 
 def next_actions(dossier: Dossier, user: User) -> list[Transition]:
     """The buttons to show: the same state, role and scope rules ``services.perform`` enforces."""
-    if not may_act_on_dossier(user, dossier):
+    if not access.permits(user, access.Kind.DOSSIER, access.Action.ACT, dossier):
         return []
     return [
         t

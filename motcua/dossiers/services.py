@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts import access
 from motcua.accounts.models import Role, User
-from motcua.accounts.scoping import may_act_on_dossier
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import commune_handles
 from motcua.dossiers.models import (
@@ -129,7 +129,7 @@ def receive_dossier(
         raise WorkflowError(
             _("Hồ sơ trực tuyến được nộp qua cổng và tiếp nhận bằng thao tác riêng.")
         )
-    _require_role(officer, {Role.RECEPTION})
+    _require_intake(officer)
     filing = Filing(
         procedure=procedure,
         receiving=officer.commune,
@@ -223,7 +223,7 @@ def refuse_at_counter(
     """Record a dossier refused at intake (form 03): it is numbered so the refusal slip can be
     traced, but no clock ever starts."""
     at = at or timezone.now()
-    _require_role(officer, {Role.RECEPTION})
+    _require_intake(officer)
     reason = _required_text(reason, _("lý do từ chối"))
     filing = Filing(
         procedure=procedure,
@@ -456,7 +456,9 @@ def perform(
 
 
 def _check_scope(actor: User | None, dossier: Dossier) -> None:
-    if actor is not None and not may_act_on_dossier(actor, dossier):
+    if actor is not None and not access.permits(
+        actor, access.Kind.DOSSIER, access.Action.ACT, dossier
+    ):
         raise WorkflowError(_("Hồ sơ này không thuộc đơn vị của bạn."), "scope")
 
 
@@ -837,10 +839,11 @@ def _actor_role(actor: User | None) -> str:
     return actor.role or ("superuser" if actor.is_superuser else "")
 
 
-def _require_role(user: User, roles: set[str]) -> None:
-    if user.is_superuser and user.commune_id:
-        return
-    if user.role not in roles or user.commune_id is None:
+def _require_intake(user: User) -> None:
+    """Dossiers are received for the officer's own commune, by those the access rule lets
+    receive there (``access.Kind.COMMUNE``, ``access.Action.RECEIVE``)."""
+    commune = user.commune if user.commune_id else None
+    if not access.permits(user, access.Kind.COMMUNE, access.Action.RECEIVE, commune):
         raise WorkflowError(_("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ."), "role")
 
 

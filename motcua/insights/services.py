@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import Role, User
+from motcua.accounts import access
+from motcua.accounts.models import User
 from motcua.insights import index_inputs, rollups
 from motcua.insights.index.inputs import COMMUNE, FLAG, fields_of, validate_inputs
 from motcua.insights.models import (
@@ -23,15 +24,9 @@ from motcua.insights.models import (
 from motcua.insights.periods import Period
 
 
-def may_enter_for_province(user: User, province_id: int) -> bool:
-    """Index inputs are the province's: its monitors (and superusers) enter them."""
-    if user.is_superuser:
-        return True
-    return user.role == Role.PROVINCE_MONITOR and user.province_id == province_id
-
-
-def _require(user: User, province_id: int) -> None:
-    if not may_enter_for_province(user, province_id):
+def _require(user: User, province) -> None:
+    """Index inputs are the province's: the access rule says who enters them (its monitors)."""
+    if not access.permits(user, access.Kind.INDEX_INPUTS, access.Action.ENTER, province):
         raise PermissionDenied(_("Chỉ cán bộ giám sát của tỉnh được nhập số liệu chỉ số."))
 
 
@@ -55,7 +50,7 @@ def save_province_inputs(
 ) -> ProvinceMonthInput:
     """Criteria 1.1–1.3 for the province and month (replacing what was entered before).
     ``rescore=False`` leaves the recompute to the caller (many saves, one recompute)."""
-    _require(user, province.pk)
+    _require(user, province)
     clean = _check_counts(values, PROVINCE_INPUTS)
     _check_whole(clean, None)
     with transaction.atomic():
@@ -83,7 +78,7 @@ def save_commune_inputs(
 ) -> CommuneMonthInput:
     """The certified-copy flag and entered values (blank = use the measured value) for a commune
     and month. Only the inputs of ``index_inputs.ENTERABLE`` can be entered."""
-    _require(user, commune.province_id)
+    _require(user, commune.province)
     unknown = set(overrides) - set(index_inputs.ENTERABLE)
     if unknown:
         raise ValidationError({name: _("Không nhập được số liệu này.") for name in unknown})

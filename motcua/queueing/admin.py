@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts import access
 from motcua.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from motcua.audit.admin import AuditedAdmin
 from motcua.privacy import mask_digits, mask_name
@@ -30,8 +31,25 @@ from motcua.queueing.models import (
 )
 
 
+class ConfiguredByTheAccessRule:
+    """Changing a centre's queue configuration is ``CONFIGURE`` of that centre in the access rule
+    (``accounts.access``: the operator's, superusers). Django's model permissions open the admin
+    page; the rule decides for each centre's row."""
+
+    def _configures(self, request, obj) -> bool:
+        return obj is None or access.permits(
+            request.user, access.Kind.QUEUE_CENTER, access.Action.CONFIGURE, obj.center
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._configures(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._configures(request, obj)
+
+
 @admin.register(QueueSettings)
-class QueueSettingsAdmin(AuditedAdmin):
+class QueueSettingsAdmin(ConfiguredByTheAccessRule, AuditedAdmin):
     """One row per centre, made with the centre (``receivers``, ``ensure_queue_setup``): staff
     change it, never add or delete it."""
 
@@ -96,7 +114,7 @@ class QueueSettingsAdmin(AuditedAdmin):
 
 
 @admin.register(PriorityGroup)
-class PriorityGroupAdmin(AuditedAdmin):
+class PriorityGroupAdmin(ConfiguredByTheAccessRule, AuditedAdmin):
     """The groups served ahead of others at each centre, with the rule each rests on: a group of
     "practice" strength applies only where the centre's own rules (nội quy) say so."""
 

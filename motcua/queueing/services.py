@@ -20,8 +20,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts import access
 from motcua.accounts.models import User
-from motcua.accounts.scoping import can_act_on_commune
 from motcua.audit.models import Kind
 from motcua.audit.services import Change, fingerprint, record_change, record_changes, snapshot
 from motcua.catalog.models import Field
@@ -342,9 +342,12 @@ def issue_ticket(
     """A walk-in number, waiting from now. ``phone`` (optional) gets the "almost your turn" SMS.
 
     A priority group chosen at the kiosk is the visitor's own statement until an officer confirms
-    it; ``officer`` (issuing at the counter) confirms it at once.
+    it; ``officer`` (issuing at the counter) confirms it at once, if the access rule lets them
+    operate this centre.
     """
     at = at or timezone.now()
+    if officer is not None:
+        access.require(officer, access.Kind.QUEUE_CENTER, access.Action.OPERATE, center)
     day = _check_open_today(center, at)
     _check_field(center, field)
     _check_group(center, priority_group)
@@ -607,10 +610,9 @@ def cancel(ticket: Ticket, *, at: datetime | None = None) -> Ticket:
 
 
 def check_officer(officer: User, counter: Counter) -> None:
-    if not can_act_on_commune(officer, counter.center.commune_id):
-        raise QueueError(
-            _("Tài khoản của bạn không làm việc tại quầy của trung tâm này."), errors.WRONG_CENTER
-        )
+    """The officer may work this counter (the access rule): 404 for a counter they may not see,
+    403 for one they only watch."""
+    access.require(officer, access.Kind.COUNTER, access.Action.OPERATE, counter)
 
 
 def current_ticket(counter: Counter) -> Ticket | None:
@@ -830,8 +832,7 @@ def set_priority(
     """The officer sets, corrects or confirms the ticket's priority group (None: ordinary); the
     audit trail keeps who did it and what the priority was before."""
     at = at or timezone.now()
-    if not can_act_on_commune(officer, ticket.center.commune_id):
-        raise QueueError(_("Số này thuộc trung tâm khác."), errors.WRONG_CENTER)
+    access.require(officer, access.Kind.TICKET, access.Action.CHANGE_PRIORITY, ticket)
     _check_group(ticket.center, group)
     with transaction.atomic():
         ticket = _locked_ticket(ticket.pk)
@@ -855,8 +856,7 @@ def link_dossier(
 ) -> VisitDossier:
     """Record that ``dossier`` came out of this visit."""
     at = at or timezone.now()
-    if not can_act_on_commune(officer, ticket.center.commune_id):
-        raise QueueError(_("Số này thuộc trung tâm khác."), errors.WRONG_CENTER)
+    access.require(officer, access.Kind.TICKET, access.Action.OPERATE, ticket)
     if (
         dossier.receiving_commune_id != ticket.center.commune_id
         and dossier.competent_commune_id != ticket.center.commune_id

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,11 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.accounts.access import staff_required
-from motcua.accounts.models import Role
-from motcua.accounts.scoping import can_act_on_commune
+from motcua.accounts import access
+from motcua.accounts.access import Kind, staff_required
 from motcua.catalog.models import Field
 from motcua.dossiers.models import Dossier
+from motcua.errors import PublicNotFound
 from motcua.feedback.criteria import Level
 from motcua.queueing import estimates, links, queries, ratelimit, services, visit_rating, visits
 from motcua.queueing.errors import QueueError
@@ -444,23 +443,21 @@ def display_board(request, center_id):
 # --------------------------------------------------------------------------- staff
 
 
-def _staff_centers(user):
-    centers = ServiceCenter.objects.filter(is_active=True).select_related("commune")
-    if user.is_superuser:
-        return centers
-    if user.role == Role.PROVINCE_MONITOR and user.province_id:
-        return centers.filter(commune__province_id=user.province_id)
-    if user.commune_id and user.role != Role.VOLUNTEER:
-        return centers.filter(commune_id=user.commune_id)
-    return centers.none()
-
-
 def _chosen_center(request):
-    centers = _staff_centers(request.user)
+    """The centre named by ``?center=`` (404 outside the person's scope, like any object the
+    request names), else the first in scope; and every centre in scope, for the picker."""
+    active = ServiceCenter.objects.filter(is_active=True).select_related("commune")
+    centers = access.scoped(request.user, Kind.QUEUE_CENTER, access.Action.VIEW, active)
+    named = request.GET.get("center", "")
     # ``center`` may be "all" (statistics): then the first centre is the one shown above the table.
-    chosen = centers.filter(pk=_pk(request.GET.get("center"))).first() or centers.first()
+    if named and named != "all":
+        chosen = access.get_or_404(
+            request.user, Kind.QUEUE_CENTER, access.Action.VIEW, active, pk=_pk(named)
+        )
+    else:
+        chosen = centers.first()
     if chosen is None:
-        raise PermissionDenied(_("Tài khoản của bạn không gắn với trung tâm nào."))
+        raise PublicNotFound(_("Tài khoản của bạn không gắn với trung tâm nào."))
     return chosen, centers
 
 
@@ -470,14 +467,13 @@ def overview(request):
     """A centre's queue at a glance: counters, the line, the kiosk and screen addresses; and
     a number issued by an officer (for someone who cannot use the kiosk)."""
     center, centers = _chosen_center(request)
-    can_act = can_act_on_commune(request.user, center.commune_id)
+    can_act = access.permits(request.user, Kind.QUEUE_CENTER, access.Action.OPERATE, center)
     now = timezone.now()
     form = KioskTicketForm(
         request.POST or None, fields=_fields_served(center), groups=_active_groups(center)
     )
     if request.method == "POST":
-        if not can_act:
-            raise PermissionDenied(_("Bạn chỉ xem được hàng đợi của trung tâm này."))
+        access.require(request.user, Kind.QUEUE_CENTER, access.Action.OPERATE, center)
         if form.is_valid():
             try:
                 issued = services.issue_ticket(
@@ -510,10 +506,10 @@ def overview(request):
 
 
 def _counter_for(request, counter_id) -> Counter:
-    found = get_object_or_404(Counter.objects.select_related("center__commune"), pk=counter_id)
-    if not can_act_on_commune(request.user, found.center.commune_id):
-        raise PermissionDenied(_("Quầy này thuộc trung tâm khác."))
-    return found
+    counters = Counter.objects.select_related("center__commune")
+    return access.get_or_404(
+        request.user, Kind.COUNTER, access.Action.OPERATE, counters, pk=counter_id
+    )
 
 
 COUNTER_POSTS = {
@@ -607,7 +603,9 @@ def _link_from_form(request, found: Counter) -> None:
     code = (request.POST.get("code") or "").strip()
     if current is None:
         raise QueueError(_("Quầy chưa mời số nào."), "not_allowed")
-    dossier = Dossier.objects.filter(code=code).first()
+    # Only a dossier the officer may see: another commune's code reads as unknown.
+    visible = access.scoped(request.user, Kind.DOSSIER, access.Action.VIEW, Dossier.objects.all())
+    dossier = visible.filter(code=code).first()
     if dossier is None:
         raise QueueError(_("Không có hồ sơ mã “%(code)s”.") % {"code": code[:40]}, "unknown_code")
     services.link_dossier(current, dossier, request.user)
@@ -617,11 +615,8 @@ def _link_from_form(request, found: Counter) -> None:
 @staff_required
 @require_GET
 def staff_ticket(request, ticket_id):
-    found = get_object_or_404(
-        Ticket.objects.select_related("center", "field", "priority_group"), pk=ticket_id
-    )
-    if not _staff_centers(request.user).filter(pk=found.center_id).exists():
-        raise PermissionDenied(_("Số này thuộc trung tâm khác."))
+    tickets = Ticket.objects.select_related("center", "field", "priority_group")
+    found = access.get_or_404(request.user, Kind.TICKET, access.Action.VIEW, tickets, pk=ticket_id)
     return render(request, "queueing/staff_ticket.html", queries.visit_path(found))
 
 

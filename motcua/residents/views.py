@@ -9,8 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.models import Role
+from motcua.accounts import access
+from motcua.accounts.access import staff_required
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
 from motcua.docstore import consent as docstore_consent
@@ -508,24 +508,19 @@ def share_code(request):
 # --------------------------------------------------------------------------- assisted filing
 
 
-ASSISTING_ROLES = {Role.VOLUNTEER, Role.RECEPTION}
-
-
 def _may_check_id_card(user) -> bool:
-    """Who may vouch for an applicant's identity by checking the ID card: a reception officer,
-    a public official at the one-stop; not a volunteer (ADR 0024)."""
-    return user.role == Role.RECEPTION
+    """Who may vouch for an applicant's identity by checking the ID card: an officer who receives
+    dossiers at the one-stop; not a volunteer (ADR 0024)."""
+    return access.may(user, access.Kind.COMMUNE, access.Action.RECEIVE)
 
 
 def _require_helper(request):
-    user = request.user
-    if user.role not in ASSISTING_ROLES or user.commune_id is None:
-        raise PermissionDenied(
-            _("Chỉ thành viên tổ công nghệ số cộng đồng và cán bộ một cửa được nộp hồ sơ hộ.")
-        )
+    """Volunteers and reception officers file for residents of their commune (the access
+    rule's ``access.Kind.COMMUNE``, ``access.Action.ASSIST``); 403 for everybody else."""
+    access.own_commune(request.user, access.Kind.COMMUNE, access.Action.ASSIST)
 
 
-@login_required
+@staff_required
 def assisted_submit(request, code):
     _require_helper(request)
     procedure = _procedure_for_online(code)
@@ -535,7 +530,7 @@ def assisted_submit(request, code):
     return _filing_page(request, procedure, commune, resident=None, helper=request.user)
 
 
-@login_required
+@staff_required
 def assisted_done(request, code):
     _require_helper(request)
     dossier = get_object_or_404(
@@ -544,7 +539,7 @@ def assisted_done(request, code):
     return render(request, "residents/submitted.html", {"dossier": dossier, "assisted": True})
 
 
-@login_required
+@staff_required
 def assisted_start(request):
     """The volunteer's page: find the procedure, then file for the resident beside them."""
     _require_helper(request)

@@ -122,3 +122,27 @@ def test_tickets_are_read_only_with_the_phone_masked(admin_client, q):
     assert admin_client.get(reverse("admin:queueing_ticket_add")).status_code == 403
     admin_client.post(reverse("admin:queueing_ticket_delete", args=[ticket.pk]), {"post": "yes"})
     assert Ticket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_a_staff_account_with_model_permissions_may_not_configure_a_centre(client, q):
+    """Django's permissions open the admin page; the access rule decides for each centre's queue
+    configuration (``CONFIGURE``: the operator's)."""
+    from django.contrib.auth.models import Permission
+
+    from motcua.accounts.models import User
+
+    staff = User.objects.create_user(
+        "a.admin.staff", password="x", role="commune_admin", commune=q.a, is_staff=True
+    )
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="queueing"))
+    client.force_login(staff)
+    settings_row = QueueSettings.objects.get(center=q.center)
+    change = reverse("admin:queueing_queuesettings_change", args=[settings_row.pk])
+    assert client.get(change).status_code == 200  # read only: the view permission
+    response = client.post(change, {"booking_enabled": "on", "slot_minutes": 5})
+    assert response.status_code == 403
+    group = q.elderly
+    delete = reverse("admin:queueing_prioritygroup_delete", args=[group.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert QueueSettings.objects.get(center=q.center).slot_minutes != 5
+    group.refresh_from_db()

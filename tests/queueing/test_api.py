@@ -22,6 +22,7 @@ from motcua.ratelimit import used
 from motcua.residents import services as resident_services
 from motcua.residents.models import Resident
 from motcua.units.calendars import calendar_for_center
+from motcua.units.models import Counter
 
 API = "/api/v1/queue"
 GOOD = {"wait": "satisfied", "courtesy": "very_satisfied"}
@@ -314,22 +315,49 @@ def test_issue_call_start_finish_at_a_counter(client, q, today, staff):
 
 
 def test_an_officer_of_another_commune_changes_nothing(client, q, today, staff, staff_b):
+    """Another commune's counter and centre answer 404, exactly as ones that do not exist (this
+    was 422 ``wrong_center``, which confirmed they exist; the access rule, ADR 0023)."""
     ticket = issue(client, q, staff)
     counter = f"/counters/{q.counter1.pk}"
-    error_of(call(client, "post", f"{counter}/call-next", staff_b), 422, "wrong_center")
+    missing = error_of(
+        call(client, "post", "/counters/987654/call-next", staff_b), 404, "not_found"
+    )
+    refused = error_of(call(client, "post", f"{counter}/call-next", staff_b), 404, "not_found")
+    assert refused["detail"] == missing["detail"]
     assert Ticket.objects.get(pk=ticket["id"]).state == State.WAITING
-    error_of(call(client, "get", counter, staff_b), 422, "wrong_center")
+    error_of(call(client, "get", counter, staff_b), 404, "not_found")
     body = {"center_id": q.center.pk, "field_id": q.civil.pk}
-    error_of(call(client, "post", "/tickets", staff_b, body), 422, "wrong_center")
+    error_of(call(client, "post", "/tickets", staff_b, body), 404, "not_found")
     assert Ticket.objects.count() == 1
 
     call(client, "post", f"{counter}/call-next", staff)
     for action in ("start", "recall", "no_show"):
-        error_of(call(client, "post", f"{counter}/{action}", staff_b), 422, "wrong_center")
+        error_of(call(client, "post", f"{counter}/{action}", staff_b), 404, "not_found")
     transfer = {"field_id": q.land.pk}
-    error_of(call(client, "post", f"{counter}/transfer", staff_b, transfer), 422, "wrong_center")
+    error_of(call(client, "post", f"{counter}/transfer", staff_b, transfer), 404, "not_found")
+    # Nor may an officer send a visitor to another commune's counter.
+    other = Counter.objects.create(center=q.b.centers.get(), number=1)
+    error_of(
+        call(client, "post", f"{counter}/transfer", staff, {"counter_id": other.pk}),
+        404,
+        "not_found",
+    )
     assert Ticket.objects.get(pk=ticket["id"]).state == State.CALLED
     error_of(call(client, "post", f"{counter}/call-next"), 401, "unauthorized")
+
+
+def test_a_monitor_reads_a_counter_of_the_province_but_may_not_work_it(client, q, today, staff):
+    issue(client, q, staff)
+    monitor = create_api_token(q.monitor.username)
+    counter = f"/counters/{q.counter1.pk}"
+    response, seen = call(client, "get", counter, monitor)
+    assert response.status_code == 200 and seen["waiting"] == 1
+    error_of(call(client, "post", f"{counter}/call-next", monitor), 403, "forbidden")
+    body = {"center_id": q.center.pk, "field_id": q.civil.pk}
+    error_of(call(client, "post", "/tickets", monitor, body), 403, "forbidden")
+    assert Ticket.objects.filter(state=State.WAITING).count() == 1
+    monitor_hue = create_api_token(q.monitor_hue.username)
+    error_of(call(client, "get", counter, monitor_hue), 404, "not_found")
 
 
 def test_transfer_to_another_counter(client, q, today, staff):
@@ -462,7 +490,8 @@ def test_statistics_are_scoped_to_the_readers_centres(client, q, today, staff, s
 
     User.objects.create_user("a.volunteer", role=Role.VOLUNTEER, commune=q.a)
     volunteer = create_api_token("a.volunteer")
-    error_of(call(client, "get", f"/statistics?{period}", volunteer), 403, "scope")
+    # Volunteers see no centre at all: 404, as for a centre out of scope (was 403 "scope").
+    error_of(call(client, "get", f"/statistics?{period}", volunteer), 404, "not_found")
 
     backwards = f"start={today}&end={today - timedelta(days=1)}"
     error_of(call(client, "get", f"/statistics?{backwards}", staff), 422, "invalid")

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from motcua.catalog.services import ensure_service_centers_serving_fields
+from motcua.errors import PublicNotFound
 from motcua.notify.models import Message
 from motcua.queueing import services
 from motcua.queueing.errors import QueueError
@@ -117,10 +119,13 @@ def test_a_counter_holds_one_visitor_and_nothing_waiting_is_said(q):
 
 
 def test_officer_of_another_commune_cannot_call(q):
+    """The service asks the access rule too: another commune's counter is not found for them,
+    and a monitor of the province, who sees it, may not work it."""
     issue(q)
-    with pytest.raises(QueueError) as error:
+    with pytest.raises(PublicNotFound):
         services.call_next(q.counter1, q.officers_b["reception"], at=MONDAY_9)
-    assert error.value.code == "wrong_center"
+    with pytest.raises(PermissionDenied):
+        services.call_next(q.counter1, q.monitor, at=MONDAY_9)
     assert Ticket.objects.get().state == State.WAITING
 
 

@@ -219,6 +219,20 @@ def test_link_a_dossier_by_code(officer, q, clock):
     assert f'<a href="{visit}">Số 0001 ngày 07/07/2025</a>' in html
 
 
+def test_linking_another_communes_dossier_reads_as_an_unknown_code(officer, q, clock):
+    """The code is looked up among the dossiers the officer may see: another commune's dossier
+    gets the same answer as a code that does not exist (it used to say the dossier was not
+    received by this commune, confirming that it exists)."""
+    theirs = q.receive(at=MONDAY_9, officer=q.officers_b[Role.RECEPTION])
+    issue(q, clock)
+    post(officer, q.counter1, "call")
+    response = officer.post(
+        counter_url(q.counter1), {"action": "link", "code": theirs.code}, follow=True
+    )
+    assert messages_of(response)[-1] == f"Không có hồ sơ mã “{theirs.code}”."
+    assert not VisitDossier.objects.exists()
+
+
 def test_intake_from_the_counter_links_the_new_dossier_to_the_visit(officer, q, clock):
     ticket = issue(q, clock)
     post(officer, q.counter1, "call")
@@ -260,20 +274,26 @@ def test_intake_without_a_visitor_at_the_counter_is_refused(officer, q, clock):
 
 
 def test_officer_of_another_commune_is_refused_and_changes_nothing(client, q, clock):
+    """Another commune's counter, number and centre answer 404, as if they did not exist (the
+    access rule, ADR 0023; this was 403, which confirmed they exist)."""
     ticket = issue(q, clock)
     sign_in(client, q.officers_b[Role.RECEPTION])
-    assert client.get(counter_url(q.counter1)).status_code == 403
+    assert client.get(counter_url(q.counter1)).status_code == 404
     for action in ("call", "recall", "start", "finish", "no_show", "priority", "link"):
-        assert post(client, q.counter1, action, group=q.elderly.pk).status_code == 403
+        assert post(client, q.counter1, action, group=q.elderly.pk).status_code == 404
     ticket.refresh_from_db()
     assert ticket.state == State.WAITING and ticket.priority_group is None
-    assert client.get(reverse("queueing:staff_ticket", args=[ticket.pk])).status_code == 403
+    assert client.get(reverse("queueing:staff_ticket", args=[ticket.pk])).status_code == 404
+    assert client.get(reverse("queueing:overview"), {"center": q.center.pk}).status_code == 404
+    assert client.get(reverse("queueing:stats"), {"center": q.center.pk}).status_code == 404
     # Their own overview is of their own centre: nothing of commune a's line.
-    html = page(client.get(reverse("queueing:overview"), {"center": q.center.pk}))
+    html = page(client.get(reverse("queueing:overview")))
     assert q.b.centers.get().name in html and "0001" not in html
 
 
 def test_volunteer_is_refused_every_staff_queue_page(client, q, clock):
+    """Volunteers see nothing of the queue: like any object out of their scope, 404 (this was
+    403; the access rule, ADR 0023)."""
     volunteer = User.objects.create_user(
         "a.volunteer", password=PASSWORD, role=Role.VOLUNTEER, commune=q.a
     )
@@ -285,8 +305,8 @@ def test_volunteer_is_refused_every_staff_queue_page(client, q, clock):
         counter_url(q.counter1),
         reverse("queueing:staff_ticket", args=[ticket.pk]),
     ):
-        assert client.get(url).status_code == 403, url
-    assert post(client, q.counter1, "call").status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert post(client, q.counter1, "call").status_code == 404
     ticket.refresh_from_db()
     assert ticket.state == State.WAITING
     assert "Hàng đợi" not in page(client.get(reverse("dossiers:inbox")))
@@ -424,14 +444,16 @@ def test_stats_table_shows_figures_measured_from_periods(officer, q, clock, hist
 def test_stats_with_nothing_in_range_and_odd_parameters(officer, q, clock):
     html = page(
         officer.get(
-            reverse("queueing:stats"),
-            {"tu": "2025-07-07", "den": "2025-07-01", "theo": "bogus", "center": "9" * 30},
+            reverse("queueing:stats"), {"tu": "2025-07-07", "den": "2025-07-01", "theo": "bogus"}
         )
     )
     # The dates are put in order, an unknown grouping falls back to days.
     assert "Từ 01/07/2025 đến 07/07/2025." in html
     assert 'data-testid="stats-empty"' in html
     assert '<option value="day" selected>' in html
+    # A centre that is not there answers as one out of scope would: 404, never a server error.
+    for odd in ("9" * 30, "abc", "-1"):
+        assert officer.get(reverse("queueing:stats"), {"center": odd}).status_code == 404
 
 
 # --------------------------------------------------------------------------- one visit's path

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -13,17 +12,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.accounts.models import Role
+from motcua.accounts import access
+from motcua.accounts.access import staff_required
 from motcua.catalog.models import Field, Procedure, StepRole
 from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import STATES
 from motcua.feedback import scoring
 from motcua.feedback.models import Rating
 from motcua.insights import exports, figures, periods, risk, steps, trends
-from motcua.insights.access import commune_for_insights
 from motcua.insights.periods import Period, PeriodError
 from motcua.queueing import queries as queue_queries
-from motcua.units.models import ServiceCenter
+from motcua.units.models import Commune, ServiceCenter
 
 # The breakdowns of the dashboard: query parameter -> (field path, column header).
 BREAKDOWNS = {
@@ -67,11 +66,26 @@ CARD_FIGURES = (
 )
 
 
+def wanted(request) -> access.Action:
+    """What a statistics request asks the access rule for: a download (``?format=``) is an
+    export, anything else a view."""
+    return access.Action.EXPORT if request.GET.get("format") else access.Action.VIEW
+
+
+def commune_for(request) -> Commune:
+    """The commune whose statistics the request names (``?commune=<code>``, else the person's
+    own), if the access rule lets the person see (or export) them; 404 otherwise."""
+    return access.commune_named(
+        request.user, access.Kind.COMMUNE_STATISTICS, wanted(request), request.GET.get("commune")
+    )
+
+
 def _watches_province(request) -> bool:
-    """A province monitor who names no commune starts from the province's table."""
+    """Someone who sees a province's table and has no commune of their own (a monitor), naming
+    no commune, starts from the province's table."""
     user = request.user
-    watches = user.role == Role.PROVINCE_MONITOR or (user.is_superuser and not user.commune_id)
-    return watches and not request.GET.get("commune")
+    watches = access.may(user, access.Kind.PROVINCE_STATISTICS, access.Action.VIEW)
+    return watches and not user.commune_id and not request.GET.get("commune")
 
 
 def _query_without_commune(request) -> str:
@@ -230,11 +244,11 @@ def _group_label(by: str, value) -> str:
     return str(value)
 
 
-@login_required
+@staff_required
 def commune_dashboard(request):
     if _watches_province(request):
         return redirect(reverse("insights:province") + _query_without_commune(request))
-    commune = commune_for_insights(request)
+    commune = commune_for(request)
     try:
         period = read_period(request)
     except PeriodError as error:
@@ -329,9 +343,9 @@ STEP_TITLES = {
 }
 
 
-@login_required
+@staff_required
 def figure_dossiers(request):
-    commune = commune_for_insights(request)
+    commune = commune_for(request)
     try:
         period = read_period(request)
     except PeriodError as error:
@@ -417,11 +431,11 @@ REPORT_FIGURES = (
 )
 
 
-@login_required
+@staff_required
 def monthly_report(request):
     """The standard monthly report: received / settled (early, on time, late) / in progress
     (within time, overdue), per field, for the commune."""
-    commune = commune_for_insights(request)
+    commune = commune_for(request)
     try:
         period = periods.parse_month(request.GET.get("period"), default=default_period().previous())
     except PeriodError as error:

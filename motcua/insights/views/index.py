@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +16,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.accounts import access
+from motcua.accounts.access import staff_required
 from motcua.errors import PublicNotFound
 from motcua.insights import (
     charts,
@@ -28,13 +29,13 @@ from motcua.insights import (
     rollups,
     services,
 )
-from motcua.insights.access import commune_by_code_for, province_for_insights
 from motcua.insights.index import inputs as index_fields
 from motcua.insights.index.scheme import scheme_for
 from motcua.insights.index.scoring import score
 from motcua.insights.index.whatif import gaps, rank_among
 from motcua.insights.models import CommuneMonth, CommuneMonthInput, PublishedIndex
 from motcua.insights.periods import Period, PeriodError
+from motcua.insights.views.dashboard import wanted
 from motcua.units.models import Province
 
 FROZEN = "chot"  # ?nguon=chot reads the frozen snapshot
@@ -46,9 +47,12 @@ def _month(text: str | None) -> Period:
 
 
 def province_for(request) -> Province:
-    """The province of the page (``access.province_for_insights``; ``?province=`` for a
-    superuser)."""
-    return province_for_insights(request.user, request.GET.get("province"))
+    """The province whose communes the page compares (``?province=<code>``, else the person's
+    own; Hà Nội for a superuser), if the access rule lets the person see (or export) its
+    statistics; 404 otherwise."""
+    return access.province_named(
+        request.user, access.Kind.PROVINCE_STATISTICS, wanted(request), request.GET.get("province")
+    )
 
 
 def _band(result_total, scheme):
@@ -60,7 +64,7 @@ def _band(result_total, scheme):
     return None
 
 
-@login_required
+@staff_required
 def ranking_page(request):
     province = province_for(request)
     try:
@@ -90,7 +94,9 @@ def ranking_page(request):
         "chart": _totals_chart(ranked) if ranked else None,
         "updated_at": _updated_at(province, period),
         "export_links": exports.export_links(request),
-        "may_enter": services.may_enter_for_province(request.user, province.pk),
+        "may_enter": access.permits(
+            request.user, access.Kind.INDEX_INPUTS, access.Action.ENTER, province
+        ),
     }
     return render(request, "insights/ranking.html", context)
 
@@ -226,7 +232,9 @@ class CommuneIndex:
 
 
 def commune_index_of(request, commune_code: str, month: str) -> CommuneIndex:
-    commune = commune_by_code_for(request.user, commune_code)
+    commune = access.commune_named(
+        request.user, access.Kind.COMMUNE_STATISTICS, wanted(request), commune_code
+    )
     period = periods.parse_month(month)
     rows = ranking.ranking(commune.province_id, period)
     mine = next((r for r in rows if r.commune_id == commune.pk), None)
@@ -247,12 +255,16 @@ def commune_index_of(request, commune_code: str, month: str) -> CommuneIndex:
     )
 
 
-@login_required
+@staff_required
 def commune_index(request, commune_code, month):
     chosen = request.GET.get("month")
     if month == THIS_MONTH:
         chosen = periods.month_of(periods.today()).key
     if chosen and chosen != month:  # the month picker (a plain GET form, no script)
+        # The rule first: a commune out of scope answers 404, never a redirect.
+        access.commune_named(
+            request.user, access.Kind.COMMUNE_STATISTICS, access.Action.VIEW, commune_code
+        )
         return redirect("insights:commune_index", commune_code, chosen)
     try:
         index = commune_index_of(request, commune_code, month)
@@ -338,7 +350,7 @@ def _whatif_fields(inputs: dict):
     return out
 
 
-@login_required
+@staff_required
 @require_POST
 def whatif(request, commune_code, month):
     """Score the commune with the inputs of the form, and rank the new total among the other
@@ -415,7 +427,7 @@ def _changes(before: dict, after: dict) -> list:
 # --------------------------------------------------------------------------- a criterion
 
 
-@login_required
+@staff_required
 def criterion(request, commune_code, month, criterion):
     try:
         index = commune_index_of(request, commune_code, month)
@@ -503,11 +515,11 @@ def spec_key(request) -> str:
 # --------------------------------------------------------------------------- monitor inputs
 
 
-@login_required
+@staff_required
 def inputs(request):
-    province = province_for(request)
-    if not services.may_enter_for_province(request.user, province.pk):
-        raise PublicNotFound(_("Không tìm thấy trang nhập số liệu."))
+    province = access.province_named(
+        request.user, access.Kind.INDEX_INPUTS, access.Action.ENTER, request.GET.get("province")
+    )
     try:
         period = _month(request.GET.get("month") or request.POST.get("month"))
     except PeriodError as error:

@@ -1,10 +1,10 @@
 """The province monitor's live table of every commune: the dashboard's figures side by side."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from motcua.accounts.access import staff_required
 from motcua.dossiers.models import Dossier
 from motcua.insights import charts, exports, figures, rollups
 from motcua.insights.models import CommuneMonth
@@ -38,7 +38,7 @@ def province_rows(province, period: Period) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["received"], r["commune"].name))
 
 
-@login_required
+@staff_required
 def overview(request):
     province = province_for(request)
     try:

@@ -1,24 +1,23 @@
 """Step bottlenecks of a commune: where processing time goes, per internal step and officer."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from motcua.accounts.access import staff_required
 from motcua.insights import exports, periods, steps
-from motcua.insights.access import COMMUNE_PARAMETER, commune_for_insights
 from motcua.insights.periods import PeriodError
-from motcua.insights.views.dashboard import period_choices, read_period
+from motcua.insights.views.dashboard import commune_for, period_choices, read_period
 
 
-@login_required
+@staff_required
 def bottlenecks(request):
     """Per step role (and per officer in it): hand-overs, working hours used against the budget,
     share handed over late, steps running past due; ``?period=`` picks the period (default: this
-    month), ``?commune=`` the commune for a province monitor (``access.commune_for_insights``)."""
-    commune = commune_for_insights(request)
-    keep = {COMMUNE_PARAMETER: commune.code}
+    month), ``?commune=`` the commune for a province monitor (``dashboard.commune_for``)."""
+    commune = commune_for(request)
+    keep = {"commune": commune.code}
     picker = {"choices": period_choices(), "keep": keep}
     try:
         period = read_period(request)
@@ -31,7 +30,7 @@ def bottlenecks(request):
     if request.GET.get("format"):
         return exports.export_response(request, _table(commune, period, found))
     scale = steps.scale_of(found)
-    query = {"period": period.key, COMMUNE_PARAMETER: commune.code}
+    query = {"period": period.key, "commune": commune.code}
     context = {
         "commune": commune,
         "period": period,
