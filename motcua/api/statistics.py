@@ -14,7 +14,7 @@ from pydantic import Field as SchemaField
 
 from motcua.accounts import access
 from motcua.api.router import STAFF_AUTH
-from motcua.api.schemas import ErrorOut
+from motcua.api.schemas import errors
 from motcua.insights import figures
 from motcua.insights.periods import PeriodError
 from motcua.insights.views.dashboard import BREAKDOWNS, commune_dossiers, read_period
@@ -42,7 +42,7 @@ class CommuneStatisticsOut(Schema):
 @router.get(
     "/commune",
     auth=STAFF_AUTH,
-    response={200: CommuneStatisticsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: CommuneStatisticsOut, **errors(401, 403, 404, 422)},
     summary="A commune's dossier figures for a period, optionally grouped",
 )
 def commune_statistics(request, commune: str, period: str = "", by: str = ""):
