@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from motcua.accounts.services import create_api_token
 from motcua.audit.models import Action, Kind
+from motcua.errors import PublicNotFound
 from motcua.queueing import services
 from motcua.queueing.errors import QueueError
 from motcua.queueing.models import PriorityGroup, QueueSettings, Source
@@ -88,7 +89,8 @@ def test_a_refused_priority_leaves_no_row(q, clock):
     trail = Trail()
     with pytest.raises(QueueError):
         services.set_priority(ticket, other_centre, q.reception, at=clock.at)
-    with pytest.raises(QueueError):
+    # Another commune's officer does not see the ticket at all (the access rule's 404).
+    with pytest.raises(PublicNotFound):
         services.set_priority(ticket, q.elderly, q.officers_b["reception"], at=clock.at)
     assert trail.new() == []
     ticket.refresh_from_db()

@@ -323,7 +323,7 @@ def test_an_officer_of_another_commune_changes_nothing(client, q, today, staff, 
         call(client, "post", "/counters/987654/call-next", staff_b), 404, "not_found"
     )
     refused = error_of(call(client, "post", f"{counter}/call-next", staff_b), 404, "not_found")
-    assert refused["detail"] == missing["detail"]
+    assert refused["message"] == missing["message"]
     assert Ticket.objects.get(pk=ticket["id"]).state == State.WAITING
     error_of(call(client, "get", counter, staff_b), 404, "not_found")
     body = {"center_id": q.center.pk, "field_id": q.civil.pk}
