@@ -218,8 +218,10 @@ def normalize_id_number(raw: str, *, kind: str = PERSON) -> str:
             )
         kept.append(char)
     if not kept:
-        raise ValidationError(
-            _("Chưa nhập %(label)s.") % {"label": label.lower()},
-            code="empty",
+        empty = (
+            _("Chưa nhập mã số doanh nghiệp.")
+            if kind == ORGANISATION
+            else _("Chưa nhập số định danh cá nhân.")
         )
+        raise ValidationError(empty, code="empty")
     return "".join(kept)

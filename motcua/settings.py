@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "motcua.api.middleware.ApiErrorShape",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check (a forged request is refused first), before any view reads input.
+    "motcua.security.middleware.RefuseNulCharacters",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -268,7 +268,7 @@ def on_http_error(request, exc: HttpError):
             400,
             "malformed",
             _(
-                "Nội dung yêu cầu không đọc được: cần JSON hợp lệ mã hoá UTF-8 "
+                "Nội dung yêu cầu không đọc được: cần JSON hợp lệ mã hóa UTF-8 "
                 "(tiêu đề 'Content-Type: application/json')."
             ),
         )

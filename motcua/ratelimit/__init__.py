@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.ratelimit.stores import NO_LIMIT, Count, DatabaseStore, redis_store
 
@@ -79,11 +80,13 @@ class Refused(Exception):
 def wait_text(seconds: int) -> str:
     """``45`` → "45 giây", ``841`` → "15 phút" (rounded up: never too early), ``7200`` → "2 giờ"."""
     if seconds < 60:
-        return _("%(n)s giây") % {"n": max(1, seconds)}
+        n = max(1, seconds)
+        return ngettext("%(n)s giây", "%(n)s giây", n) % {"n": n}
     minutes = math.ceil(seconds / 60)
     if minutes <= 90:
-        return _("%(n)s phút") % {"n": minutes}
-    return _("%(n)s giờ") % {"n": math.ceil(minutes / 60)}
+        return ngettext("%(n)s phút", "%(n)s phút", minutes) % {"n": minutes}
+    hours = math.ceil(minutes / 60)
+    return ngettext("%(n)s giờ", "%(n)s giờ", hours) % {"n": hours}
 
 
 def key(scope: str, who: str) -> str:
