@@ -82,7 +82,7 @@ class RefuseNulCharacters:
 
 def nul_refused(request):
     message = _(
-        "Yêu cầu có ký tự rỗng (U+0000), không dùng được trong bất kỳ ô nào. Xoá ký tự đó "
+        "Yêu cầu có ký tự rỗng (U+0000), không dùng được trong bất kỳ ô nào. Xóa ký tự đó "
         "(thường đến từ việc dán văn bản) rồi gửi lại."
     )
     if request.path_info.startswith("/api/"):
