@@ -317,9 +317,9 @@ def on_crash(request, exc: Exception):
     return error_response(500, *generic_error(500))
 
 
-def install(api) -> None:
-    """Register the handlers on ``api``; the most specific class wins (ninja walks the MRO)."""
-    handlers = {
+def handlers() -> dict:
+    """Each exception class and the handler that answers it."""
+    return {
         ApiError: on_api_error,
         NinjaValidationError: on_request_invalid,
         DjangoValidationError: on_django_invalid,
@@ -336,5 +336,17 @@ def install(api) -> None:
         MultiPartParserError: on_malformed_multipart,
         Exception: on_crash,
     }
-    for exc_class, handler in handlers.items():
+
+
+def install(api) -> None:
+    """Register the handlers on ``api``; the most specific class wins (ninja walks the MRO)."""
+    for exc_class, handler in handlers().items():
         api.add_exception_handler(exc_class, handler)
+
+
+def answer(request, exc: Exception) -> HttpResponse:
+    """The answer to an exception raised outside an operation (a middleware reading the body),
+    by the same handler an operation's exception would get."""
+    found = handlers()
+    handler = next(found[cls] for cls in type(exc).__mro__ if cls in found)
+    return handler(request, exc)

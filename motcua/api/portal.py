@@ -209,7 +209,9 @@ def issue_token(request, payload: CodeIn):
     )
 
 
-@router.post("/sign-out", response={204: None, **_errors(401)}, summary="Revoke the token in use")
+@router.post(
+    "/sign-out", response={204: None, **_errors(401, 422)}, summary="Revoke the token in use"
+)
 def sign_out(request):
     services.revoke_token(request.resident_token)
     return Status(204, None)
@@ -371,7 +373,7 @@ def my_dossiers(request, page: Query[PageIn]):
 
 @router.get(
     "/dossiers/{code}",
-    response={200: MyDossierDetailOut, **_errors(401, 404)},
+    response={200: MyDossierDetailOut, **_errors(401, 404, 422)},
     summary="One of my dossiers, with its timeline",
 )
 def my_dossier(request, code: str):

@@ -428,7 +428,7 @@ def book(request, payload: BookingIn):
 @router.get(
     "/bookings",
     auth=RESIDENT_AUTH,
-    response={200: list[MyTicketOut], **_errors(401)},
+    response={200: list[MyTicketOut], **_errors(401, 422)},
     summary="My open numbers",
 )
 def my_bookings(request):
@@ -466,7 +466,7 @@ class VisitRatingIn(Schema):
 @router.get(
     "/tickets/{token}",
     auth=None,
-    response={200: TicketStatusOut, **_errors(400)},
+    response={200: TicketStatusOut, **_errors(400, 422)},
     summary="A number's status and estimated wait",
 )
 def ticket_status(request, token: str):
@@ -478,7 +478,7 @@ def ticket_status(request, token: str):
 @router.post(
     "/tickets/{token}/cancel",
     auth=None,
-    response={200: TicketStatusOut, **_errors(400, 409)},
+    response={200: TicketStatusOut, **_errors(400, 409, 422)},
     summary="Give a number up",
 )
 def ticket_cancel(request, token: str):

@@ -89,7 +89,12 @@ def _error(exc: RatingError) -> ApiError:
     return ApiError(exc.status, exc.code, exc.message, exc.errors)
 
 
-@router.get("/criteria", auth=None, response=CriteriaOut, summary="Rating criteria and levels")
+@router.get(
+    "/criteria",
+    auth=None,
+    response={200: CriteriaOut, **errors(422)},
+    summary="Rating criteria and levels",
+)
 def criteria(request):
     """The Decree 118 Art. 33 criteria in order, and the 3-level scale with the Circular 01/2018
     points of each level. ``online_only`` criteria are asked only about dossiers filed or

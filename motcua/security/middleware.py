@@ -12,6 +12,8 @@ Static files never get here: WhiteNoise answers them earlier in the chain, with 
 
 import re
 
+from django.core.exceptions import SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -30,32 +32,43 @@ class NoStoreByDefaultMiddleware:
 
 # --------------------------------------------------------------------------- NUL characters
 
-# JSON can carry NUL only as an escape (a raw 0x00 byte is not valid JSON), in either case of hex.
+# JSON can carry NUL only as an escape (a raw 0x00 byte is not valid JSON), in either case of hex;
+# a URL-encoded form as %00.
 _JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+_FORM_NUL = re.compile(rb"%00|\x00")
 _JSON_TYPES = ("application/json", "application/merge-patch+json")
+WHOLE_REQUEST = "__all__"  # as the API names a problem of no single field
 
 
-def carries_nul(request) -> bool:
-    """Whether the address, the query string, a form field or a JSON body holds U+0000.
+def where_nul(request) -> str | None:
+    """Where the request holds U+0000: a parameter's or form field's name, ``__all__`` for the
+    address or a JSON body, or None when it holds none.
 
-    Files are not read: they are stored as bytes, where NUL is ordinary. A JSON body is searched
-    for the escape without being parsed (the view parses it once, from the same cached bytes)."""
+    JSON and URL-encoded bodies are searched as bytes, not parsed: the view parses them once,
+    from the same cached bytes. A multipart body's text fields are read (Django's CSRF check reads
+    them for every page anyway); its files are not searched: they are bytes, where NUL is ordinary.
+    A body that cannot be parsed raises the parser's exception, answered as the view would.
+    """
     if "\x00" in request.path_info:
-        return True
-    if _in_query(request.GET):
-        return True
-    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
-        return False
+        return WHOLE_REQUEST
+    found = _field_with_nul(request.GET)
+    if found or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return found
     content_type = request.content_type or ""
     if content_type in _JSON_TYPES:
-        return bool(_JSON_NUL.search(request.body))
-    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return _in_query(request.POST)
-    return False
+        return WHOLE_REQUEST if _JSON_NUL.search(request.body) else None
+    if content_type == "application/x-www-form-urlencoded":
+        return _field_with_nul(request.POST) if _FORM_NUL.search(request.body) else None
+    if content_type == "multipart/form-data":
+        return _field_with_nul(request.POST)
+    return None
 
 
-def _in_query(data) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+def _field_with_nul(data) -> str | None:
+    for key in data:
+        if "\x00" in key or any("\x00" in value for value in data.getlist(key)):
+            return key.replace("\x00", "\\x00") or WHOLE_REQUEST
+    return None
 
 
 class RefuseNulCharacters:
@@ -72,21 +85,28 @@ class RefuseNulCharacters:
 
     def __call__(self, request):
         try:
-            refused = carries_nul(request)
-        except Exception:  # an unreadable body is the parser's to refuse, with its own message
-            refused = False
-        if refused:
-            return nul_refused(request)
+            field = where_nul(request)
+        except (SuspiciousOperation, MultiPartParserError) as exc:
+            # Too large or unreadable: answered here as the view would have (a 400 or 413).
+            if request.path_info.startswith("/api/"):
+                from motcua.api import errors
+
+                return errors.answer(request, exc)
+            raise
+        if field is not None:
+            return nul_refused(request, field)
         return self.get_response(request)
 
 
-def nul_refused(request):
+def nul_refused(request, field: str):
+    """A page says what to remove (400); the API names the parameter, as for any value that does
+    not fit (422, which every operation declares)."""
     message = _(
         "Yêu cầu có ký tự rỗng (U+0000), không dùng được trong bất kỳ ô nào. Xóa ký tự đó "
         "(thường đến từ việc dán văn bản) rồi gửi lại."
     )
     if request.path_info.startswith("/api/"):
-        from motcua.api.errors import error_response  # the API's one error shape
+        from motcua.api.errors import invalid  # the API's one error shape
 
-        return error_response(400, "nul_character", message)
+        return invalid({field: [message]})
     return render(request, "400.html", {"message": message}, status=400)
