@@ -6,7 +6,7 @@ Each must say what happened and what to do, in the house style, and pass axe."""
 from playwright.sync_api import expect
 
 from motcua.accounts.models import Role
-from tests.e2e.portal import assert_accessible, assert_fits, sign_in_officer
+from tests.e2e.portal import assert_accessible, sign_in_officer
 from tests.world import PASSWORD, World
 
 
@@ -28,7 +28,6 @@ def test_an_officer_who_mistyped_too_often_sees_how_long_to_wait(
     expect(wait).to_be_visible()
     expect(wait).to_contain_text("1 phút")
     assert_accessible(page, "staff sign-in, back-off")
-    assert_fits(page)
     screenshot(page, "signin-backoff")
 
     # The right password does not open the account while it waits.
@@ -49,7 +48,6 @@ def test_too_many_tracking_look_ups_are_refused_with_when_to_try_again(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("thử lại sau")
     assert_accessible(page, "tracking, too many look-ups")
-    assert_fits(page)
     screenshot(page, "tracking-too-many")
 
 
@@ -82,5 +80,4 @@ def test_the_commune_admin_reads_who_looked_into_citizens_stores(
     expect(page.locator("main")).to_contain_text("*********345")
     assert "001085012345" not in page.content()
     assert_accessible(page, "document store trail")
-    assert_fits(page)
     screenshot(page, "store-access-log")
