@@ -253,28 +253,39 @@ def issue_sms_code(*, owner: str, officer, intake, send, at: datetime | None = N
         )
     code = _new_code()
     with transaction.atomic():
-        ReuseGrant.objects.filter(
-            channel=ConsentChannel.SMS,
-            owner_digest=who.digest,
-            officer=officer,
-            intake=intake,
-            granted_at__isnull=True,
-            voided_at__isnull=True,
-        ).update(voided_at=at)
-        grant = ReuseGrant.objects.create(
-            owner_digest=who.digest,
-            owner_masked=who.masked,
-            channel=ConsentChannel.SMS,
-            code_hash=_code_hash(who.digest, code),
-            created_at=at,
-            code_expires_at=at + CODE_LIFETIME,
-            officer=officer,
+        grant = _pending_grant(
+            who,
+            ConsentChannel.SMS,
+            code,
+            at=at,
+            binding={"officer": officer, "intake": intake},
             commune_id=officer.commune_id,
-            intake=intake,
         )
         send(grant, code)
         record(AccessEvent.CODE_SENT, who, at=at, officer=officer, grant=grant, intake=intake)
     return grant, code
+
+
+def _pending_grant(who, channel, code: str, *, at, binding: dict, **fields) -> ReuseGrant:
+    """A new code waiting to be entered, which replaces the unused codes of the same owner,
+    channel and ``binding`` (an SMS code: its officer and intake; a share code: none)."""
+    ReuseGrant.objects.filter(
+        channel=channel,
+        owner_digest=who.digest,
+        granted_at__isnull=True,
+        voided_at__isnull=True,
+        **binding,
+    ).update(voided_at=at)
+    return ReuseGrant.objects.create(
+        owner_digest=who.digest,
+        owner_masked=who.masked,
+        channel=channel,
+        code_hash=_code_hash(who.digest, code),
+        created_at=at,
+        code_expires_at=at + CODE_LIFETIME,
+        **binding,
+        **fields,
+    )
 
 
 def issue_share_code(*, owner: str, at: datetime | None = None):
@@ -285,20 +296,7 @@ def issue_share_code(*, owner: str, at: datetime | None = None):
     _number, who = _owner(owner)
     code = _new_code()
     with transaction.atomic():
-        ReuseGrant.objects.filter(
-            channel=ConsentChannel.SHARE,
-            owner_digest=who.digest,
-            granted_at__isnull=True,
-            voided_at__isnull=True,
-        ).update(voided_at=at)
-        grant = ReuseGrant.objects.create(
-            owner_digest=who.digest,
-            owner_masked=who.masked,
-            channel=ConsentChannel.SHARE,
-            code_hash=_code_hash(who.digest, code),
-            created_at=at,
-            code_expires_at=at + CODE_LIFETIME,
-        )
+        grant = _pending_grant(who, ConsentChannel.SHARE, code, at=at, binding={})
         record(AccessEvent.SHARE_CODE_MADE, who, at=at, grant=grant)
     return grant, code
 

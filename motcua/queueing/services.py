@@ -182,42 +182,35 @@ def ensure_queue_setup(centers=None) -> int:
     return len([pk for pk in ids if pk not in with_settings or pk not in with_groups])
 
 
+def _save_audited(row, kind: str, state_of, *, actor, reason: str):
+    """Save a centre's configuration row as given, checked, with an audit row holding its state
+    before (read under a row lock, so concurrent editors chain) and after."""
+    stored = type(row).objects.select_for_update().filter(pk=row.pk).first()
+    before = state_of(stored) if stored is not None else None
+    row.full_clean()
+    row.save()
+    record_change(
+        kind,
+        row,
+        before=before,
+        after=state_of(row),
+        actor=actor,
+        scope=center_scope(row.center),
+        reason=reason,
+    )
+    return row
+
+
 @transaction.atomic
 def save_queue_settings(settings: QueueSettings, *, actor, reason: str = "") -> QueueSettings:
     """Change a centre's queue settings as given (the admin's form), checked, with an audit row."""
-    stored = QueueSettings.objects.select_for_update().filter(pk=settings.pk).first()
-    before = _settings_state(stored) if stored is not None else None
-    settings.full_clean()
-    settings.save()
-    record_change(
-        Kind.QUEUE_SETTINGS,
-        settings,
-        before=before,
-        after=_settings_state(settings),
-        actor=actor,
-        scope=center_scope(settings.center),
-        reason=reason,
-    )
-    return settings
+    return _save_audited(settings, Kind.QUEUE_SETTINGS, _settings_state, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def save_priority_group(group: PriorityGroup, *, actor, reason: str = "") -> PriorityGroup:
     """Create or change a priority group as given (the admin's form), checked, with an audit row."""
-    stored = PriorityGroup.objects.select_for_update().filter(pk=group.pk).first()
-    before = _group_state(stored) if stored is not None else None
-    group.full_clean()
-    group.save()
-    record_change(
-        Kind.PRIORITY_GROUP,
-        group,
-        before=before,
-        after=_group_state(group),
-        actor=actor,
-        scope=center_scope(group.center),
-        reason=reason,
-    )
-    return group
+    return _save_audited(group, Kind.PRIORITY_GROUP, _group_state, actor=actor, reason=reason)
 
 
 @transaction.atomic

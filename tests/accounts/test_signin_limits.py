@@ -185,4 +185,5 @@ def test_the_axes_reset_command_unlocks(client, officer):
 @given(username=st.text(max_size=200), address=st.ip_addresses().map(str))
 def test_any_username_from_any_address_gets_an_answer_not_an_error(client, username, address):
     response = sign_in(client, username, "sai", address=address)
-    assert response.status_code in {200, 429}
+    # A NUL character is refused at the door, before sign-in (security.middleware): 400.
+    assert response.status_code in ({400} if "\x00" in username else {200, 429})
