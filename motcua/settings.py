@@ -296,6 +296,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_FROM_EMAIL", "motcua@localhost")
 # National public-service portal (DVCQG) adapter: "fake" records what would be sent, in the
 # database, for the demo; "http" talks to the portal's adapter at MOTCUA_DVCQG_URL.
 MOTCUA_DVCQG_ADAPTER = os.environ.get("MOTCUA_DVCQG_ADAPTER", "fake")
+# A real server refuses to start with the national-portal or SMS stand-in (motcua.security) unless
+# the operator names it here on purpose, e.g. "dvcqg" while the portal agreement is pending, or
+# "sms" before the gateway contract: then it starts, and logs the warning at every start.
+MOTCUA_ALLOW_STAND_INS = env_list("MOTCUA_ALLOW_STAND_INS")
 MOTCUA_DVCQG_URL = os.environ.get("MOTCUA_DVCQG_URL", "")
 MOTCUA_DVCQG_USERNAME = os.environ.get("MOTCUA_DVCQG_USERNAME", "")
 MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")

@@ -123,6 +123,17 @@ def stand_ins() -> list[CheckWarning]:
     return warnings
 
 
+# Which stand-in warning ``MOTCUA_ALLOW_STAND_INS`` may accept for a real server, by its name there.
+ACKNOWLEDGEABLE = {"dvcqg": "motcua.W001", "sms": "motcua.W002"}
+
+
+def unacknowledged_stand_ins() -> list[CheckWarning]:
+    """The national-portal and SMS stand-ins the operator did not accept by name: a real server
+    refuses to start with them (``startup.refuse_insecure_start``)."""
+    accepted = {ACKNOWLEDGEABLE[n] for n in settings.MOTCUA_ALLOW_STAND_INS if n in ACKNOWLEDGEABLE}
+    return [w for w in stand_ins() if w.id in ACKNOWLEDGEABLE.values() and w.id not in accepted]
+
+
 def _is_stand_in_sms(path: str) -> bool:
     """The console and file adapters only print or write the message (the demo's, the tests')."""
     from motcua.notify.adapters import ConsoleAdapter, FileAdapter

@@ -97,3 +97,29 @@ def test_a_developer_with_debug_on_is_not_refused(tmp_path):
     env = clean_env(tmp_path, MOTCUA_DEBUG="1")
     result = run_python(SERVE.format(module="motcua.wsgi"), env)
     assert result.returncode == 0, result.stderr
+
+
+CONSOLE_SMS = "motcua.notify.adapters.ConsoleAdapter"
+
+
+@pytest.mark.parametrize(
+    "change, variable, name",
+    [
+        ({"MOTCUA_DVCQG_ADAPTER": "fake"}, "MOTCUA_DVCQG_ADAPTER", "dvcqg"),
+        ({"MOTCUA_NOTIFY_SMS": CONSOLE_SMS}, "MOTCUA_NOTIFY_SMS", "sms"),
+    ],
+)
+def test_a_stand_in_portal_or_sms_is_refused_unless_accepted_by_name(
+    tmp_path, change, variable, name
+):
+    env = clean_env(tmp_path, **{**documented_production_env(), **change})
+    refused = run_python(SERVE.format(module="motcua.wsgi"), env)
+    assert refused.returncode != 0 and "loaded" not in refused.stdout
+    assert variable in refused.stderr and f"MOTCUA_ALLOW_STAND_INS={name}" in refused.stderr
+
+    accepted = run_python(
+        SERVE.format(module="motcua.wsgi"), {**env, "MOTCUA_ALLOW_STAND_INS": name}
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    assert "loaded" in accepted.stdout
+    assert variable in accepted.stderr  # still said, as a warning, at every start
