@@ -499,6 +499,10 @@ ROWS = [
 PUBLIC = {
     "home",
     "healthz",
+    "support",
+    "accessibility",
+    "units:directory",
+    "units:center",
     "accounts:login",
     "accounts:logout",
     "dossiers:track_lookup",
@@ -542,6 +546,8 @@ RESIDENTS = {
 }
 PUBLIC_API = {
     "GET /api/v1/units",
+    "GET /api/v1/centers",
+    "GET /api/v1/centers/{center_id}",
     "GET /api/v1/procedures",
     "GET /api/v1/calendar/due",
     "GET /api/v1/track/{code}",
@@ -720,3 +726,30 @@ def test_the_admin_is_for_staff_accounts_only(w, clients):
             assert response.status_code == 200
         else:
             assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+# The public directory and help pages: every persona reads them (they show what a centre
+# publishes at its door, nothing about people).
+READ_BY_EVERYONE = {
+    "support": lambda w: reverse("support"),
+    "accessibility": lambda w: reverse("accessibility"),
+    "units:directory": lambda w: reverse("units:directory") + "?q=hoan+kiem",
+    "units:center": lambda w: reverse("units:center", args=[w.a.centers.first().pk]),
+    "GET /api/v1/centers": lambda w: "/api/v1/centers?province=01",
+    "GET /api/v1/centers/{center_id}": lambda w: f"/api/v1/centers/{w.a.centers.first().pk}",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(READ_BY_EVERYONE))
+def test_every_persona_reads_the_public_directory_and_help_pages(w, clients, route):
+    assert route in PUBLIC | PUBLIC_API
+    url = READ_BY_EVERYONE[route](w)
+    for persona in PERSONAS:
+        if route.startswith("GET /api/"):
+            token = w.tokens.get(persona)
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+            response = clients["anonymous"].get(url, **headers)
+        else:
+            response = clients[persona].get(url)
+        assert response.status_code == 200, (persona, route, response.status_code)

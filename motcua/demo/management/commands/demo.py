@@ -51,7 +51,7 @@ class Command(BaseCommand):
         call_command("import_units", verbosity=0)
         call_command("import_day_overrides", verbosity=0)
         call_command("import_procedures", verbosity=0)
-        call_command("create_service_centers", verbosity=0)
+        call_command("create_service_centers", demo_contacts=True, verbosity=0)
         self.step("Tạo tài khoản cán bộ, tổ công nghệ số và công dân mẫu")
         users = ensure_demo_users() + ensure_volunteers()
         if not Dossier.objects.exists():
