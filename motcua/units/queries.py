@@ -18,14 +18,16 @@ class Where:
 
 def communes_with_centers() -> list[Commune]:
     """Communes that have an active centre, by province, then in Vietnamese alphabetical order
-    ("Xã Đa Phúc" among the D's, not after "Xã Yên"): the database's binary order is not that."""
+    of the name without its unit type ("Xã Đa Phúc" among the D's, not after "Xã Yên", and next
+    to "Phường Đống Đa"): the database's binary order is not that, and people look a commune up
+    by its name, not by "Phường" or "Xã"."""
     communes = (
         Commune.objects.current()
         .filter(centers__is_active=True)
         .select_related("province")
         .distinct()
     )
-    return sorted(communes, key=lambda c: (c.province.code, fold(c.name)))
+    return sorted(communes, key=lambda c: (c.province.code, fold(c.short_name), c.kind))
 
 
 def where_to_go(commune: Commune, field_id: int) -> list[Where]:

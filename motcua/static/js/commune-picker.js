@@ -118,9 +118,19 @@
     }
 
     var pending = null;
+    // A form sent right after typing (faster than the pause below) still gets the match.
+    if (select.form) {
+      select.form.addEventListener("submit", function () {
+        if (pending === null) return;
+        clearTimeout(pending);
+        pending = null;
+        rebuild(fold(input.value).split(" ").filter(Boolean));
+      });
+    }
     input.addEventListener("input", function () {
       clearTimeout(pending);
       pending = setTimeout(function () {
+        pending = null;
         rebuild(fold(input.value).split(" ").filter(Boolean));
       }, 150);
     });
@@ -129,6 +139,7 @@
       if (event.key === "Enter") {
         event.preventDefault();
         clearTimeout(pending);
+        pending = null;
         rebuild(fold(input.value).split(" ").filter(Boolean));
         select.focus();
       }
