@@ -9,7 +9,7 @@
  * select[name="xa"]. The texts come translated from the script tag (base.html):
  *
  *   <script src="…/commune-picker.js" data-label="…" data-hint="…" data-none="…"
- *           data-one="… %(n)s …" data-many="… %(n)s …" defer></script>
+ *           data-one="… {n} …" data-many="… {n} …" defer></script>
  */
 (function () {
   "use strict";
@@ -29,7 +29,7 @@
 
   function countText(n) {
     if (n === 0) return text.none || "0";
-    return (n === 1 ? text.one : text.many || "%(n)s").replace("%(n)s", String(n));
+    return (n === 1 ? text.one : text.many || "{n}").replace("{n}", String(n));
   }
 
   function enhance(select, index) {

@@ -7,7 +7,7 @@
  * keystroke). After each swap this script writes only the number of results into a separate,
  * polite status region:
  *
- *   <p id="results-count" role="status" data-none="…" data-one="… %(n)s …" data-many="… %(n)s …">
+ *   <p id="results-count" role="status" data-none="…" data-one="… {n} …" data-many="… {n} …">
  *
  * The count is that of the items of the results list (.mc-result-list > li) in #results.
  */
@@ -25,7 +25,7 @@
     }
     var n = results.querySelectorAll(".mc-result-list > li").length;
     var template = n === 0 ? region.dataset.none : n === 1 ? region.dataset.one : region.dataset.many;
-    var message = (template || "").replace("%(n)s", String(n));
+    var message = (template || "").replace("{n}", String(n));
     // Writing the same text again is not announced: clear first when it has not changed.
     if (region.textContent === message) region.textContent = "";
     window.setTimeout(function () {
