@@ -51,12 +51,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Migrating loads the official day swaps (units 0003_load_official_day_swaps). Note what it
     loaded, then empty the table: each test chooses its calendar (``real_day_overrides`` gives the
     shipped swaps), so a deadline in a test does not move with next year's CSV."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from motcua.audit.append_only import flushing
+    from motcua.audit.models import AuditEntry
     from motcua.units.models import DayOverride
 
     with django_db_blocker.unblock():
         MIGRATED_DAY_OVERRIDES.update({o.date: o.kind for o in DayOverride.objects.all()})
         DayOverride.objects.all().delete()
         calendars.invalidate_overrides()
+        # Their audit rows go too (the trail is append-only: emptied as ``flush`` empties it).
+        sources = set(AuditEntry.objects.values_list("source", flat=True))
+        assert sources <= {"migration units.0003_load_official_day_swaps"}, sources
+        with flushing(), connection.cursor() as cursor:
+            for sql in connection.ops.sql_flush(no_style(), [AuditEntry._meta.db_table]):
+                cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ class CenterFieldOut(Schema):
     name_en: str
 
 
-class CounterOut(Schema):
+class CenterCounterOut(Schema):
     number: int
     name: str
     reserved_for_priority: bool = Field(
@@ -50,7 +50,7 @@ class CenterOut(Schema):
     longitude: Decimal | None
     map_url: str = Field(description="a plain link to OpenStreetMap")
     page_url: str
-    counters: list[CounterOut]
+    counters: list[CenterCounterOut]
 
 
 class CenterFilter(Schema):
@@ -84,7 +84,7 @@ def _out(center: ServiceCenter) -> CenterOut:
         map_url=center.map_url,
         page_url=reverse("units:center", args=[center.pk]),
         counters=[
-            CounterOut(
+            CenterCounterOut(
                 number=counter.number,
                 name=counter.name,
                 reserved_for_priority=counter.reserved_for_priority,
