@@ -536,6 +536,7 @@ RESIDENTS = {
     "residents:submitted": ("X",),
     "residents:answer_supplement": ("X",),
     "residents:document_file": ("X", "00000000-0000-0000-0000-000000000000"),
+    "residents:result_file": ("X",),
     "residents:my_documents": (),
     "residents:share_code": (),
     "queueing:mine": (),
