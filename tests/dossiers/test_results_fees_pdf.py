@@ -84,4 +84,3 @@ def test_fee_receipt_for_cash_and_waiver(world):
     )
     _, text, _ = pages(render_fee_receipt(waived))
     assert "Hộ nghèo" in text and f"{d.code}-BL02" in text
-
