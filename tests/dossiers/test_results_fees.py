@@ -18,7 +18,8 @@ from motcua.dossiers.fees import FeeDue, fee_due
 from motcua.dossiers.models import Channel, Collector, Dossier, DossierEvent, Payment
 from motcua.dossiers.services import perform
 from tests.docstore.conftest import pdf_bytes
-from tests.residents.conftest import resident, signed_in  # noqa: F401
+from tests.residents.conftest import resident as resident  # noqa: F401 (a fixture)
+from tests.residents.conftest import signed_in
 from tests.world import GOOD_ID, PASSWORD, vn
 
 OTHER_ID = "001090123456"  # a valid personal number (born 1990)
@@ -200,32 +201,19 @@ def test_return_to_an_authorised_person_keeps_their_number_normalised_and_masked
     assert "Lê Văn Hùng" in page and OTHER_ID not in page
 
 
+def proxy(name="Lê Hùng", number=OTHER_ID):
+    return {"collected_by": "proxy", "collector_name": name, "collector_id_number": number}
+
+
 @pytest.mark.parametrize(
     "data, field_message",
     [
-        (
-            {"collected_by": "proxy", "collector_name": "", "collector_id_number": OTHER_ID},
-            "họ tên",
-        ),
-        ({"collected_by": "proxy", "collector_name": "Lê Hùng", "collector_id_number": "123"}, ""),
-        (
-            {
-                "collected_by": "proxy",
-                "collector_name": "Lê Hùng",
-                "collector_id_number": "x" * 5000,
-            },
-            "",
-        ),
-        (
-            {
-                "collected_by": "proxy",
-                "collector_name": "Lê Hùng",
-                "collector_id_number": "٠٠١٠٩٠١٢٣٤٥٦",
-            },
-            "",
-        ),
+        (proxy(name=""), "họ tên"),
+        (proxy(number="123"), ""),
+        (proxy(number="x" * 5000), ""),
+        (proxy(number="٠٠١٠٩٠١٢٣٤٥٦"), ""),  # Arabic-Indic digits
         ({"collected_by": "someone"}, ""),
-        ({"collected_by": "proxy", "collector_name": "\x00", "collector_id_number": OTHER_ID}, ""),
+        (proxy(name="\x00"), ""),
     ],
 )
 def test_odd_return_inputs_are_refused_without_change(world, client, data, field_message):
