@@ -277,6 +277,8 @@ class HistoryGenerator:
         )
 
     def _flush_payments(self) -> None:
+        if not self.payments:
+            return
         Payment.objects.bulk_create(self.payments)
         DossierEvent.objects.bulk_create(self.payment_events)
         self.payments, self.payment_events = [], []
