@@ -51,6 +51,7 @@ from motcua.ui.forms import add_service_errors
 # ``queries.inbox`` and measures the risk of the page shown only, so it stays fast.
 RISK_SORT_LIMIT = 2000
 INBOX_PAGE_SIZE = 30
+MAX_RECEIPT_NUMBER = 32767  # Payment.number is a small integer on every database
 
 
 @staff_required
@@ -443,7 +444,11 @@ def payment(request, code):
 def fee_receipt(request, code, number):
     """The fee receipt (biên lai) of one payment of the dossier, as a PDF."""
     dossier = queries.dossier_for(request.user, code, access.Action.DOWNLOAD)
-    made = dossier.payments.select_related("recorded_by", "dossier").filter(number=number).first()
+    made = None
+    if number <= MAX_RECEIPT_NUMBER:  # beyond the column's range no row can match
+        made = (
+            dossier.payments.select_related("recorded_by", "dossier").filter(number=number).first()
+        )
     if made is None:
         raise PublicNotFound(_("Không tìm thấy biên lai trong hồ sơ."))
     response = HttpResponse(render_fee_receipt(made), content_type="application/pdf")

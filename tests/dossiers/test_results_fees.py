@@ -244,6 +244,10 @@ def test_cash_payment_is_recorded_with_its_receipt_and_audit(world, client):
     receipt = client.get(reverse("dossiers:fee_receipt", args=[d.code, 1]))
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
     assert client.get(reverse("dossiers:fee_receipt", args=[d.code, 2])).status_code == 404
+    huge = reverse("dossiers:fee_receipt", args=[d.code, 1]).replace(
+        "/1.pdf", "/" + "9" * 30 + ".pdf"
+    )
+    assert client.get(huge).status_code == 404
     detail = client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
     assert f"{d.code}-BL01" in detail
 

@@ -81,7 +81,10 @@ def _receipt(d: Dossier, links: Links) -> list:
         for i, doc in enumerate(d.documents.all(), start=1)
     ]
     due = fee_due(d.procedure, d.channel)
-    fee_text = "Miễn phí" if due.is_free else vnd(due.amount_vnd)
+    if due.amount_vnd is None:
+        fee_text = "Theo quy định của HĐND tỉnh"
+    else:
+        fee_text = "Miễn phí" if due.is_free else vnd(due.amount_vnd)
     story = _head(d, d.received_at, "01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
     story += [L.para(f"Mã hồ sơ: {L.text(d.code)}", L.CODE), Spacer(1, 2 * mm)]
     # Compact: several facts share a line, so eight papers with long names, both QR codes and
