@@ -75,6 +75,7 @@ class Action(StrEnum):
     CONFIGURE = "configure"  # queue settings, priority groups, office hours (the admin)
     CHANGE_PRIORITY = "change_priority"
     AUDIT = "audit"  # read the commune's trail of look-ups in citizens' document stores
+    COLLECT_FEE = "collect_fee"  # record a dossier's fee paid or waived (and print its receipt)
 
 
 class Relation(StrEnum):
@@ -175,6 +176,11 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     ),
     (Kind.DOSSIER, Action.ACT): Rule(
         {R: CR, S: C, L: C, A: C, SU: ANY}, gettext_lazy("Hồ sơ này không thuộc đơn vị của bạn.")
+    ),
+    # Fees are paid where the result is handed over: the one-stop of the deciding commune, or of
+    # the commune that received the dossier for it.
+    (Kind.DOSSIER, Action.COLLECT_FEE): Rule(
+        {R: CR, SU: ANY}, gettext_lazy("Chỉ cán bộ bộ phận một cửa được thu phí, lệ phí.")
     ),
     (Kind.DOSSIER, Action.DOWNLOAD): Rule(
         {**_each(COMMUNE_OFFICERS, CR), M: P, V: ASSISTED, SU: ANY},

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,12 +22,19 @@ from motcua.desk import services as desk_services
 from motcua.desk.forms import IntakeForm, typed_owner_id
 from motcua.docstore import consent
 from motcua.docstore import queries as docstore_queries
-from motcua.docstore.downloads import file_response
+from motcua.docstore.downloads import file_response, result_response
 from motcua.dossiers import queries, services
-from motcua.dossiers.forms import ActionForm
-from motcua.dossiers.forms_pdf import FormNotAvailable, available_forms, render_form
+from motcua.dossiers.fees import fee_due
+from motcua.dossiers.forms import ActionForm, PaymentForm
+from motcua.dossiers.forms_pdf import (
+    FormNotAvailable,
+    available_forms,
+    render_fee_receipt,
+    render_form,
+)
+from motcua.dossiers.models import Channel, PaymentMethod
 from motcua.dossiers.views import tracking_url
-from motcua.dossiers.workflow import TRANSITIONS, State
+from motcua.dossiers.workflow import TRANSITIONS, Action, State
 from motcua.dvcqg.queries import sync_state_of
 from motcua.errors import PublicNotFound
 from motcua.feedback.links import rating_url
@@ -43,6 +51,7 @@ from motcua.ui.forms import add_service_errors
 # ``queries.inbox`` and measures the risk of the page shown only, so it stays fast.
 RISK_SORT_LIMIT = 2000
 INBOX_PAGE_SIZE = 30
+MAX_RECEIPT_NUMBER = 32767  # Payment.number is a small integer on every database
 
 
 @staff_required
@@ -154,8 +163,11 @@ def intake(request):
             except consent.ConsentRefused as exc:
                 form.add_error("reuse", exc.message)
             else:
+                # The banner on the dossier page offers to print the receipt (form 01).
                 messages.success(
-                    request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
+                    request,
+                    _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code},
+                    extra_tags="print-receipt",
                 )
                 # A dossier received for the visitor at the counter joins their visit's path.
                 visits.link_remembered(request, dossier)
@@ -164,10 +176,16 @@ def intake(request):
     context = {
         "form": form,
         "procedure": procedure,
+        "fees": _fees_by_channel(procedure),
         "queue_visit": visits.remembered(request),
         "intake_id": intake_id,
     }
     return render(request, "dossiers/intake_form.html", context, status=status)
+
+
+def _fees_by_channel(procedure) -> list[tuple[str, object]]:
+    """The fee due by each channel the counter takes (``fees.fee_due``), for the intake form."""
+    return [(ch.label, fee_due(procedure, ch)) for ch in (Channel.COUNTER, Channel.POST)]
 
 
 def _unseen_message(form) -> str:
@@ -262,15 +280,28 @@ def detail(request, code):
             "steps": dossier.steps.select_related("handled_by"),
             "documents": dossier.documents.select_related("stored_document"),
             "supplements": dossier.supplements.all(),
-            "forms": available_forms(dossier),
+            "forms": (forms := available_forms(dossier)),
+            "receipt_url": _form_url(dossier, forms, "receipt"),
+            "receipt_a4_url": _form_url(dossier, forms, "receipt_a4"),
             "tracking_url": tracking_url(dossier.code, request),
             "online": queries.online_acceptance(dossier),
             "assistance": assistance_of(dossier),
             "identity_check": docstore_queries.identity_check_of(dossier),
             "sync_state": sync_state_of(dossier),
             "visit": ticket_of_dossier(dossier),
+            "fee": fee_due(dossier.procedure, dossier.channel),
+            "payments": dossier.payments.select_related("recorded_by"),
+            "may_collect_fee": access.permits(
+                request.user, access.Kind.DOSSIER, access.Action.COLLECT_FEE, dossier
+            ),
         },
     )
+
+
+def _form_url(dossier, forms, kind: str) -> str:
+    if kind not in {k for k, _title in forms}:
+        return ""
+    return reverse("dossiers:form_pdf", args=[dossier.code, kind])
 
 
 @staff_required
@@ -291,12 +322,25 @@ def action(request, code, name):
     if transition is None:
         raise Http404(_("Không có thao tác này."))
     data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
-    form = ActionForm(data, transition=transition, dossier=dossier)
+    files = request.FILES if request.method == "POST" else None
+    form = ActionForm(data, files, transition=transition, dossier=dossier)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.perform(dossier, name, actor=request.user, **_inputs_for(transition, form))
+                if transition.action == Action.APPROVE:
+                    desk_services.approve_with_result(
+                        dossier,
+                        leader=request.user,
+                        result_summary=form.cleaned_data.get("result_summary", ""),
+                        note=form.cleaned_data.get("note", ""),
+                        signed_file=form.cleaned_data.get("result_file"),
+                        tracking_url=tracking_url(dossier.code, request),
+                    )
+                else:
+                    services.perform(
+                        dossier, name, actor=request.user, **_inputs_for(transition, form)
+                    )
             except ValidationError as exc:
                 add_service_errors(form, exc)
                 status = 400
@@ -335,6 +379,80 @@ def form_pdf(request, code, kind):
         raise Http404(_("Không có biểu mẫu này.")) from exc
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-{dossier.code}.pdf"'
+    return response
+
+
+@staff_required
+def result_file(request, code):
+    """The dossier's result document (the signed or rendered PDF), as a download."""
+    dossier = queries.dossier_for(request.user, code, access.Action.DOWNLOAD)
+    response = result_response(dossier, tracking_url=tracking_url(dossier.code, request))
+    if response is None:
+        raise PublicNotFound(_("Hồ sơ chưa có kết quả giải quyết."))
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def payment(request, code):
+    """Record a fee paid (cash, transfer) or waived with a reason; then print its receipt."""
+    dossier = queries.dossier_for(request.user, code, access.Action.COLLECT_FEE)
+    due = fee_due(dossier.procedure, dossier.channel)
+    paid = sum(p.amount_vnd for p in dossier.payments.all())
+    outstanding = max(0, due.amount_vnd - paid) if due.amount_vnd else None
+    initial = {"amount_vnd": f"{outstanding:,}".replace(",", ".") if outstanding else ""}
+    if due.is_free:
+        initial["method"] = PaymentMethod.WAIVED
+    form = PaymentForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                made = services.record_payment(
+                    dossier,
+                    officer=request.user,
+                    amount_vnd=form.cleaned_data["amount_vnd"],
+                    method=form.cleaned_data["method"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except services.WorkflowError as exc:
+                messages.error(request, exc.message)
+                return redirect("dossiers:detail", code=code)
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi nhận khoản thu, biên lai số %(n)s.") % {"n": made.receipt_number},
+                )
+                return redirect("dossiers:detail", code=code)
+        status = 400
+    return render(
+        request,
+        "dossiers/payment.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "fee": due,
+            "payments": dossier.payments.select_related("recorded_by"),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def fee_receipt(request, code, number):
+    """The fee receipt (biên lai) of one payment of the dossier, as a PDF."""
+    dossier = queries.dossier_for(request.user, code, access.Action.DOWNLOAD)
+    made = None
+    if number <= MAX_RECEIPT_NUMBER:  # beyond the column's range no row can match
+        made = (
+            dossier.payments.select_related("recorded_by", "dossier").filter(number=number).first()
+        )
+    if made is None:
+        raise PublicNotFound(_("Không tìm thấy biên lai trong hồ sơ."))
+    response = HttpResponse(render_fee_receipt(made), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-lai-{made.receipt_number}.pdf"'
     return response
 
 

@@ -13,9 +13,17 @@ from django.utils import timezone
 from motcua.accounts.models import Role, User
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
-from motcua.dossiers.models import Channel, Dossier, ReturnMethod
+from motcua.dossiers.fees import fee_due
+from motcua.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    Payment,
+    PaymentMethod,
+    ReturnMethod,
+)
 from motcua.dossiers.signals import listeners_muted
-from motcua.dossiers.workflow import Action
+from motcua.dossiers.workflow import TRANSITIONS, Action
 from motcua.units.calendars import calendar_for_center
 from motcua.units.models import Commune
 from motcua.workdays import VIETNAM_TZ
@@ -221,13 +229,59 @@ class HistoryGenerator:
         codes = [c for c in PROCEDURE_WEIGHTS if Procedure.objects.filter(code=c).exists()]
         self.procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
         self.weights = [PROCEDURE_WEIGHTS[c] for c in self.procedures]
+        self.payments: list[Payment] = []
+        self.payment_events: list[DossierEvent] = []
 
     def day(self, d: date) -> int:
         """Generate one working day's dossiers; returns how many."""
         if not self.calendar.is_working_day(d):
             return 0
         count = max(1, int(self.rng.gauss(self.per_day, self.per_day / 4)))
-        return sum(self.one_dossier(d) for _ in range(count))
+        made = sum(self.one_dossier(d) for _ in range(count))
+        self._flush_payments()
+        return made
+
+    def _pay(self, dossier: Dossier, action: str, at: datetime) -> None:
+        """A returned dossier whose procedure has a fee was paid in full when its result was
+        handed over: cash at the counter, a transfer for online dossiers. The day's payments and
+        their audit rows are written together at the end of the day (``_flush_payments``): one
+        insert each instead of a service call per dossier, so the demo's first start stays as
+        fast as it was (ADR 0029). No random draw: the history's dossiers stay the same."""
+        due = fee_due(dossier.procedure, dossier.channel)
+        if not due.amount_vnd:
+            return
+        method = PaymentMethod.TRANSFER if dossier.channel == Channel.ONLINE else PaymentMethod.CASH
+        officer = self.staff.reception
+        state = TRANSITIONS[action].target
+        self.payments.append(
+            Payment(
+                dossier=dossier,
+                number=1,
+                amount_vnd=due.amount_vnd,
+                method=method,
+                recorded_by=officer,
+                at=at,
+            )
+        )
+        self.payment_events.append(
+            DossierEvent(
+                dossier=dossier,
+                at=at,
+                actor=officer,
+                actor_role=officer.role,
+                action="record_payment",
+                from_state=state,
+                to_state=state,
+                data={"number": 1, "amount_vnd": due.amount_vnd, "method": method},
+            )
+        )
+
+    def _flush_payments(self) -> None:
+        if not self.payments:
+            return
+        Payment.objects.bulk_create(self.payments)
+        DossierEvent.objects.bulk_create(self.payment_events)
+        self.payments, self.payment_events = [], []
 
     def at_office_time(self, d: date) -> datetime:
         minutes = self.rng.randint(0, 7 * 60 + 30)
@@ -359,17 +413,14 @@ class HistoryGenerator:
                 return
         t = self.later(t, rng.uniform(0.5, 16))
         if dossier.return_method == ReturnMethod.POST:
-            self._do(
-                dossier,
-                Action.RETURN_BY_POST,
-                self.staff.reception,
-                t,
-                waybill_number=f"EB{rng.randint(10**8, 10**9 - 1)}VN",
-            )
+            action = Action.RETURN_BY_POST
+            inputs = {"waybill_number": f"EB{rng.randint(10**8, 10**9 - 1)}VN"}
         elif dossier.return_method == ReturnMethod.ONLINE:
-            self._do(dossier, Action.RETURN_ONLINE, self.staff.reception, t)
+            action, inputs = Action.RETURN_ONLINE, {}
         else:
-            self._do(dossier, Action.RETURN_AT_COUNTER, self.staff.reception, t)
+            action, inputs = Action.RETURN_AT_COUNTER, {}
+        if self._do(dossier, action, self.staff.reception, t, **inputs):
+            self._pay(dossier, action, t)
 
     def _maybe_extend(self, dossier: Dossier, actor: User, t: datetime) -> datetime:
         """A slow dossier gets the apology-and-extension letter while that is still allowed (one

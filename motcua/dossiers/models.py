@@ -26,6 +26,19 @@ class ReturnMethod(models.TextChoices):
     ONLINE = "online", _("Nhận trực tuyến")
 
 
+class Collector(models.TextChoices):
+    """Who collected the result at the counter (the return step records it)."""
+
+    SELF = "self", _("Chủ hồ sơ tự nhận")
+    PROXY = "proxy", _("Người được ủy quyền nhận thay")
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Tiền mặt")
+    TRANSFER = "transfer", _("Chuyển khoản")
+    WAIVED = "waived", _("Miễn phí, lệ phí")
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Cá nhân")
     ORGANISATION = "organisation", _("Tổ chức, doanh nghiệp")
@@ -125,6 +138,15 @@ class Dossier(models.Model):
     )
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
     waybill_number = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
+    # Who collected the result at the counter: the applicant, or a person they authorised (name
+    # and ID number in its normal form, ``motcua.identity``). Blank until returned at the counter.
+    collected_by = models.CharField(
+        _("người nhận kết quả"), max_length=8, choices=Collector.choices, blank=True
+    )
+    collector_name = models.CharField(_("họ tên người nhận thay"), max_length=200, blank=True)
+    collector_id_number = models.CharField(
+        _("số định danh người nhận thay"), max_length=20, blank=True
+    )
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,6 +188,12 @@ class Dossier(models.Model):
                 name="dossier_extension_after_legal_due",
                 condition=models.Q(extended_due_at__isnull=True)
                 | models.Q(extended_due_at__gt=models.F("legal_due_at")),
+            ),
+            # A person who collects for the applicant is named, with their ID number.
+            models.CheckConstraint(
+                name="dossier_proxy_collector_named",
+                condition=~models.Q(collected_by=Collector.PROXY)
+                | (~models.Q(collector_name="") & ~models.Q(collector_id_number="")),
             ),
         ]
 
@@ -339,6 +367,59 @@ class Interlink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.agency}"
+
+
+class Payment(models.Model):
+    """A fee (phí, lệ phí) collected for a dossier, or waived: one row per receipt (biên lai).
+
+    A dossier may have several (a state fee and a service charge, or a copy fee paid later); each
+    has its own number within the dossier and its own receipt. Rows are written only by
+    ``services.record_payment`` and never changed: a mistake is corrected by a new row and noted
+    in the audit trail. A waiver collects nothing and says why (database constraints).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    number = models.PositiveSmallIntegerField(_("số thứ tự biên lai trong hồ sơ"))
+    amount_vnd = models.PositiveIntegerField(_("số tiền (đồng)"))
+    method = models.CharField(_("hình thức"), max_length=10, choices=PaymentMethod.choices)
+    reason = models.CharField(_("lý do miễn, giảm"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm thu"))
+
+    class Meta:
+        verbose_name = _("khoản thu phí, lệ phí")
+        verbose_name_plural = _("khoản thu phí, lệ phí")
+        ordering = ["dossier", "number"]
+        indexes = [models.Index(fields=["at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="payment_number_unique"),
+            models.CheckConstraint(
+                name="payment_method_valid", condition=models.Q(method__in=PaymentMethod.values)
+            ),
+            # A waiver collects nothing and gives its reason; a collection collects something.
+            models.CheckConstraint(
+                name="payment_waiver_has_reason",
+                condition=(
+                    models.Q(method=PaymentMethod.WAIVED)
+                    & models.Q(amount_vnd=0)
+                    & ~models.Q(reason="")
+                )
+                | (~models.Q(method=PaymentMethod.WAIVED) & models.Q(amount_vnd__gt=0)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.number} {self.method} {self.amount_vnd}"
+
+    @property
+    def receipt_number(self) -> str:
+        """The receipt's number as printed: the dossier code and the payment's place in it."""
+        return f"{self.dossier.code}-BL{self.number:02d}"
 
 
 class DossierEvent(models.Model):

@@ -23,11 +23,12 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
 from motcua.docstore import consent as docstore_consent
 from motcua.docstore import queries as docstore_queries
-from motcua.docstore.downloads import file_response
+from motcua.docstore.downloads import file_response, result_response
 from motcua.docstore.models import AccessEvent
 from motcua.dossiers import queries as dossier_queries
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.views import tracking_url
 from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
 from motcua.feedback.links import rating_url
@@ -479,6 +480,16 @@ def document_file(request, code, uuid):
         raise PublicNotFound(_("Không tìm thấy tệp trong hồ sơ của bạn."))
     document = component.stored_document
     return file_response(document, filing.document_type_code(document.name))
+
+
+@resident_required
+def result_file(request, code):
+    """The e-result of one's own dossier (the signed or rendered PDF), as a download."""
+    dossier = queries.my_dossier(current_resident(request), code)
+    response = result_response(dossier, tracking_url=tracking_url(dossier.code, request))
+    if response is None:
+        raise PublicNotFound(_("Hồ sơ của bạn chưa có kết quả giải quyết."))
+    return response
 
 
 # What a citizen sees of who looked at their store: the officers' look-ups, codes and grants, by

@@ -61,7 +61,8 @@ def test_dossier_from_intake_to_return_and_tracking_by_qr(
 
     sign_in_officer(page, base, world.reception.username)
     page.goto(f"{base}/can-bo/ho-so/{code}/")
-    page.get_by_role("button", name="Trả kết quả tại quầy").click()
+    page.get_by_role("link", name="Trả kết quả tại quầy").click()
+    page.get_by_role("button", name="Xác nhận: Trả kết quả tại quầy").click()
     assert page.get_by_text("Đã trả kết quả tại quầy").first.is_visible()
     screenshot(page, "dossier-returned")
     sign_out(page)
