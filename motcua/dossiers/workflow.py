@@ -261,4 +261,5 @@ EVENT_LABELS = {
     "submit_online": pgettext_lazy("event", "Nộp hồ sơ trực tuyến"),
     "refuse_at_counter": pgettext_lazy("event", "Từ chối tiếp nhận tại quầy"),
     "answer_supplement_online": pgettext_lazy("event", "Công dân bổ sung hồ sơ trực tuyến"),
+    "attach_scan": pgettext_lazy("event", "Đính kèm bản quét giấy tờ"),
 }
