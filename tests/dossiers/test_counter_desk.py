@@ -401,3 +401,31 @@ def test_the_migration_unmarks_counter_papers_without_a_file(world):
     )
     migration.only_with_file(apps, None)
     assert not paper_only.documents.get().digitized
+
+
+# --------------------------------------------------------------------------- the demo's scans
+
+
+def test_the_demo_scans_some_counter_papers_with_one_tiny_valid_pdf(world):
+    from motcua.demo.scans import counter_scanner, tiny_pdf
+    from motcua.docstore.uploads import check_upload
+    from motcua.dossiers.demo_data import HistoryGenerator
+
+    pdf_file = tiny_pdf()
+    assert len(pdf_file) < 1000
+    assert check_upload(upload("demo.pdf", pdf_file)).content_type == "application/pdf"
+
+    now = timezone.now()
+    with counter_scanner() as scan:
+        generator = HistoryGenerator(world.a, seed=3, now=now, per_day=8, scanner=scan)
+        for days_back in range(12, 0, -1):
+            generator.day(timezone.localdate(now) - timedelta(days=days_back))
+    counter = DossierDocument.objects.exclude(dossier__channel=Channel.ONLINE)
+    with_file = counter.filter(stored_document__isnull=False)
+    assert 0 < with_file.count() < counter.count()
+    # The flag and the file agree, everywhere.
+    assert not DossierDocument.objects.filter(digitized=True, stored_document__isnull=True).exists()
+    assert not DossierDocument.objects.filter(
+        digitized=False, stored_document__isnull=False
+    ).exists()
+    assert set(with_file.values_list("stored_document__source", flat=True)) == {Source.SCANNED}
