@@ -258,7 +258,7 @@ def test_a_message_to_an_invalid_recipient_shows_failed_with_its_reason(receptio
     )
     assert message.status == Status.FAILED
     page = reception_client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
-    assert "Tin nhắn gửi công dân" in page
+    assert "Tin nhắn về hồ sơ" in page
     assert "Gửi không thành công" in page and "Người nhận không hợp lệ" in page
 
 
