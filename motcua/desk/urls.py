@@ -26,6 +26,7 @@ urlpatterns = [
     path(
         "can-bo/ho-so/<str:code>/bien-lai/<int:number>.pdf", views.fee_receipt, name="fee_receipt"
     ),
+    path("can-bo/ho-so/<str:code>/ban-quet/", views.attach_scan, name="attach_scan"),
     path("tra-cuu/", tracking.track_lookup, name="track_lookup"),
     path("tra-cuu/<str:code>/", tracking.track, name="track"),
 ]

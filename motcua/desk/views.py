@@ -4,6 +4,7 @@ and printed forms. Thin: parse, authorize, call a service or query, render."""
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,10 +20,11 @@ from motcua.accounts.access import staff_required
 from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
 from motcua.desk import services as desk_services
-from motcua.desk.forms import IntakeForm, typed_owner_id
+from motcua.desk.forms import InboxSearchForm, IntakeForm, ScanForm, typed_owner_id
 from motcua.docstore import consent
 from motcua.docstore import queries as docstore_queries
 from motcua.docstore.downloads import file_response, result_response
+from motcua.docstore.uploads import size_label
 from motcua.dossiers import queries, services
 from motcua.dossiers.fees import fee_due
 from motcua.dossiers.forms import ActionForm, PaymentForm
@@ -40,6 +42,8 @@ from motcua.errors import PublicNotFound
 from motcua.feedback.links import rating_url
 from motcua.feedback.models import RatingChannel
 from motcua.insights import risk
+from motcua.notify.adapters import masked_recipient
+from motcua.notify.queries import notifications_of
 from motcua.queueing import visits
 from motcua.queueing.queries import ticket_of_dossier
 from motcua.residents.consent import send_reuse_code
@@ -56,10 +60,21 @@ MAX_RECEIPT_NUMBER = 32767  # Payment.number is a small integer on every databas
 
 @staff_required
 def inbox(request):
-    """The user's inbox, most at risk of missing its due time first (``insights.risk``)."""
+    """The user's inbox, most at risk of missing its due time first (``insights.risk``); or, when
+    the officer searches (code, name, ID number or phone, and filters), every dossier they may
+    see that matches, the latest filed first (``queries.find_dossiers``)."""
     now = timezone.now()
-    dossiers = queries.inbox(request.user)
-    by_risk = dossiers.count() <= RISK_SORT_LIMIT
+    search = InboxSearchForm(request.GET or None, procedures=queries.procedure_choices())
+    criteria = search.criteria()
+    searching = bool(criteria) or bool(search.errors)
+    if searching:
+        dossiers = queries.find_dossiers(request.user, criteria, now)
+        if search.errors:
+            dossiers = dossiers.none()
+        by_risk = False
+    else:
+        dossiers = queries.inbox(request.user)
+        by_risk = dossiers.count() <= RISK_SORT_LIMIT
     if by_risk:
         everything = list(dossiers)
         risks = risk.risks_for(everything, now)
@@ -95,7 +110,10 @@ def inbox(request):
             "watching": watching,
             "waiting_online": waiting_online,
             "by_risk": by_risk,
+            "search": search,
+            "searching": searching,
         },
+        status=400 if search.errors else 200,
     )
 
 
@@ -132,13 +150,21 @@ def intake(request):
     # One intake, one id: the citizen's consent to reuse their papers is bound to it.
     intake_id = consent.as_intake(data.get("intake")) if data else None
     intake_id = intake_id or uuid.uuid4()
-    options = {"procedure": procedure, "owner_id": owner}
+    options = {
+        "procedure": procedure,
+        "owner_id": owner,
+        # The same applicant filed this procedure within a day: the form warns, beside any other
+        # error, so the officer sees everything at once.
+        "find_earlier": lambda number: queries.earlier_filing(
+            request.user, id_number=number, procedure=procedure
+        ),
+    }
     options.update(_store_step(request, data, owner, intake_id))
     if data is not None and ("lookup" in data or "consent" in data):
         # The look-up and consent buttons: show, receive nothing.
         form = IntakeForm.redisplay(data, **options)
     else:
-        form = IntakeForm(data, **options)
+        form = IntakeForm(data, request.FILES if data is not None else None, **options)
     if form.is_bound and form.is_valid():
         if form.offers_unseen():
             messages.info(request, _unseen_message(form))
@@ -155,6 +181,7 @@ def intake(request):
                     return_method=form.cleaned_data["return_method"],
                     postal_address=form.cleaned_data.get("postal_address", ""),
                     sets_count=form.cleaned_data["sets_count"],
+                    scans=form.scans(),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -179,6 +206,7 @@ def intake(request):
         "fees": _fees_by_channel(procedure),
         "queue_visit": visits.remembered(request),
         "intake_id": intake_id,
+        "upload_max": size_label(settings.MOTCUA_UPLOAD_MAX_BYTES),
     }
     return render(request, "dossiers/intake_form.html", context, status=status)
 
@@ -267,18 +295,30 @@ def _consent_action(data) -> str:
 
 
 @staff_required
-def detail(request, code):
+def detail(request, code, scan_form=None, status=200):
     dossier = queries.dossier_for(request.user, code)
+    documents = list(dossier.documents.select_related("stored_document"))
+    to_scan = [d for d in documents if d.stored_document_id is None]
+    may_scan = dossier.state in services.SCAN_STATES and access.permits(
+        request.user, access.Kind.DOSSIER, access.Action.ATTACH, dossier
+    )
     return render(
         request,
         "dossiers/detail.html",
         {
+            "may_scan": may_scan,
+            "scan_form": scan_form or ScanForm(papers=to_scan),
+            "papers_to_scan": to_scan,
+            "upload_max": size_label(settings.MOTCUA_UPLOAD_MAX_BYTES),
+            "notifications": [
+                {"message": m, "to": masked_recipient(m)} for m in notifications_of(dossier)
+            ],
             "dossier": dossier,
             "light": queries.dossier_light(dossier),
             "actions": queries.next_actions(dossier, request.user),
             "events": queries.timeline(dossier),
             "steps": dossier.steps.select_related("handled_by"),
-            "documents": dossier.documents.select_related("stored_document"),
+            "documents": documents,
             "supplements": dossier.supplements.all(),
             "forms": (forms := available_forms(dossier)),
             "receipt_url": _form_url(dossier, forms, "receipt"),
@@ -295,6 +335,7 @@ def detail(request, code):
                 request.user, access.Kind.DOSSIER, access.Action.COLLECT_FEE, dossier
             ),
         },
+        status=status,
     )
 
 
@@ -302,6 +343,33 @@ def _form_url(dossier, forms, kind: str) -> str:
     if kind not in {k for k, _title in forms}:
         return ""
     return reverse("dossiers:form_pdf", args=[dossier.code, kind])
+
+
+@staff_required
+@require_POST
+def attach_scan(request, code):
+    """Attach the scan of a paper handed in at the counter, from the dossier page (ADR 0028).
+    The file is checked by its content as portal uploads are; a refused file changes nothing and
+    the page says what was wrong with it."""
+    dossier = queries.dossier_for(request.user, code, access.Action.ATTACH)
+    papers = dossier.documents.filter(stored_document__isnull=True)
+    form = ScanForm(request.POST, request.FILES, papers=papers)
+    if form.is_valid():
+        try:
+            paper = desk_services.attach_scan(
+                officer=request.user,
+                dossier=dossier,
+                position=form.cleaned_data["position"],
+                checked=form.checked,
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã đính kèm bản quét: %(name)s.") % {"name": paper.name})
+            return redirect("dossiers:detail", code=code)
+    return detail(request, code, scan_form=form, status=400)
 
 
 @staff_required

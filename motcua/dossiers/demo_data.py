@@ -215,12 +215,25 @@ def random_applicant(rng: random.Random, commune: Commune) -> services.Applicant
     )
 
 
-class HistoryGenerator:
-    """Replays one commune's counter day by day through the services."""
+# The share of counter dossiers whose papers the demo's officers scanned at intake: the rest were
+# received on paper only, and are not digitised (ADR 0028).
+SCANNED_SHARE = 0.6
 
-    def __init__(self, commune: Commune, *, seed: int, now: datetime, per_day: int):
+
+class HistoryGenerator:
+    """Replays one commune's counter day by day through the services.
+
+    ``scanner(owner_id_number, name, at)`` keeps a scan of a paper and returns the stored
+    document (the demo passes ``motcua.demo.scans.counter_scanner()``; this app sits below the
+    document store): the papers of ``SCANNED_SHARE`` of the counter dossiers get one. Without it
+    no paper is scanned."""
+
+    def __init__(self, commune: Commune, *, seed: int, now: datetime, per_day: int, scanner=None):
         self.commune = commune
         self.rng = random.Random(seed)
+        # Its own generator, so scanning or not leaves the rest of the history as it was.
+        self.scan_rng = random.Random(seed * 7919)
+        self.scanner = scanner
         self.now = now
         self.per_day = per_day
         self.staff = staff_of(commune)
@@ -327,6 +340,15 @@ class HistoryGenerator:
             if not self._do(dossier, Action.ACCEPT_ONLINE, self.staff.reception, t):
                 return True
         else:
+            if self.scanner is not None and self.scan_rng.random() < SCANNED_SHARE:
+                docs = [
+                    services.DocumentIn(
+                        d.name,
+                        originals=1,
+                        stored_document=self.scanner(applicant.id_number, d.name, t),
+                    )
+                    for d in docs
+                ]
             dossier = services.receive_dossier(
                 officer=self.staff.reception,
                 procedure=procedure,
@@ -449,8 +471,11 @@ class HistoryGenerator:
         return True
 
 
-def generate_history(*, days: int, per_day: int, seed: int = 2025, progress=None) -> int:
-    """Generate ``days`` calendar days of history up to now for every demo commune.
+def generate_history(
+    *, days: int, per_day: int, seed: int = 2025, progress=None, scanner=None
+) -> int:
+    """Generate ``days`` calendar days of history up to now for every demo commune; with
+    ``scanner``, counter papers are scanned as ``HistoryGenerator`` says.
 
     Listeners are muted: the past is replayed without texting anyone or queueing portal pushes.
     """
@@ -460,7 +485,9 @@ def generate_history(*, days: int, per_day: int, seed: int = 2025, progress=None
     with listeners_muted():
         for i, code in enumerate(DEMO_COMMUNES):
             commune = Commune.objects.get(code=code)
-            generator = HistoryGenerator(commune, seed=seed + i, now=now, per_day=per_day)
+            generator = HistoryGenerator(
+                commune, seed=seed + i, now=now, per_day=per_day, scanner=scanner
+            )
             d = today - timedelta(days=days)
             while d <= today:
                 with transaction.atomic():

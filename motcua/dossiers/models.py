@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.workflow import STATES, NationalStatus, State
+from motcua.text import search_key
 
 
 class Channel(models.IntegerChoices):
@@ -88,6 +89,9 @@ class Dossier(models.Model):
         default=ApplicantKind.PERSON,
     )
     applicant_name = models.CharField(_("họ tên chủ hồ sơ"), max_length=200)
+    # The name folded for accent-insensitive search (``motcua.text.search_key``): "nguyen van an"
+    # finds "Nguyễn Văn An". Kept by ``save`` from ``applicant_name``; never typed in.
+    applicant_search = models.CharField(max_length=200, blank=True, editable=False)
     applicant_id_number = models.CharField(
         _("số định danh cá nhân / mã số doanh nghiệp"), max_length=20, db_index=True
     )
@@ -179,6 +183,8 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_commune", "state"]),
             models.Index(fields=["competent_commune", "state"]),
             models.Index(fields=["competent_commune", "received_at"]),
+            # The counter finds a dossier by the applicant's phone (the ID number has its own).
+            models.Index(fields=["applicant_phone"], name="dossier_applicant_phone_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -199,6 +205,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.applicant_search = search_key(self.applicant_name or "")[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "applicant_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "applicant_search"}
+        super().save(*args, **kwargs)
 
     @property
     def national_status(self) -> NationalStatus:
@@ -245,6 +258,9 @@ class DossierDocument(models.Model):
     name = models.CharField(_("tên giấy tờ"), max_length=300)
     originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
+    # True exactly when a file is behind the component (``stored_document``): a scan made at the
+    # counter, an upload, or a paper reused from the store. A paper handed in without a scan is
+    # not digitised, whatever the channel (ADR 0028).
     digitized = models.BooleanField(_("đã số hóa"), default=False)
     # The e-document behind this component: uploaded or scanned for this dossier, or reused from
     # the owner's document store (``reused``: the service index counts data-store reuse).

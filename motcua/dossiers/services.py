@@ -49,6 +49,7 @@ from motcua.dossiers.workflow import (
     action_label,
 )
 from motcua.identity import validate_enterprise_code, validate_personal_id
+from motcua.phones import normalize_phone
 from motcua.privacy import mask_digits
 from motcua.units.calendars import calendar_for_center
 from motcua.units.models import Commune, ServiceCenter
@@ -262,6 +263,16 @@ def _check_intake(filing: Filing) -> Filing:
         errors["applicant_id_number"] = exc.messages
     if not (applicant.name or "").strip():
         errors["applicant_name"] = [_("Nhập họ tên chủ hồ sơ.")]
+    phone = applicant.phone or ""
+    if phone.strip():
+        # The applicant hears about the dossier by SMS at this number: a number that cannot get
+        # one is refused here, not "sent" to nobody later.
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors["applicant_phone"] = exc.messages
+    else:
+        phone = ""
     if filing.return_method == ReturnMethod.POST and not filing.postal_address.strip():
         errors["postal_address"] = [_("Nhận kết quả qua bưu chính cần địa chỉ nhận.")]
     if not procedure.is_active:
@@ -277,7 +288,7 @@ def _check_intake(filing: Filing) -> Filing:
         ]
     if errors:
         raise ValidationError(errors)
-    return replace(filing, applicant=replace(applicant, id_number=id_number))
+    return replace(filing, applicant=replace(applicant, id_number=id_number, phone=phone))
 
 
 def _default_center(commune: Commune) -> ServiceCenter | None:
@@ -312,13 +323,14 @@ def _create(filing: Filing, state: str, at: datetime, officer: User | None) -> D
         received_by=officer,
     )
     dossier.save()
-    # Papers received at the counter are scanned at intake (Decree 118 Art. 17(1)(c)); online
-    # components are digital when a file came with them.
-    _add_documents(dossier, filing.documents, start=1, digitized=filing.channel != Channel.ONLINE)
+    # A component is digitised when a file is behind it, whatever the channel: a scan made at the
+    # counter (Decree 118 Art. 17(1)(c)), an upload, or a paper reused from the store. A paper
+    # handed in without a scan is not (ADR 0028); ``attach_scan`` digitises it later.
+    _add_documents(dossier, filing.documents, start=1)
     return dossier
 
 
-def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) -> None:
+def _add_documents(dossier: Dossier, documents, *, start: int) -> None:
     for d in documents:
         _check_stored(dossier, d)
     DossierDocument.objects.bulk_create(
@@ -328,7 +340,7 @@ def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) 
             name=d.name,
             originals=d.originals,
             copies=d.copies,
-            digitized=digitized or d.stored_document is not None,
+            digitized=d.stored_document is not None,
             stored_document=d.stored_document,
             reused=d.reused,
         )
@@ -738,7 +750,7 @@ def answer_supplement_online(
                 _("Hồ sơ không ở trạng thái chờ bổ sung; không cần gửi thêm giấy tờ."), "state"
             )
         last = locked.documents.order_by("-position").values_list("position", flat=True).first()
-        _add_documents(locked, documents, start=(last or 0) + 1, digitized=False)
+        _add_documents(locked, documents, start=(last or 0) + 1)
         from_state = locked.state
         locked.state = State.SUPPLEMENT_SUBMITTED
         locked.save(update_fields=["state", "updated_at"])
@@ -836,6 +848,67 @@ def _amount(value) -> int | None:
     if not text.isascii() or not text.isdigit() or len(text) > 12:
         return None
     return int(text)
+
+
+# A scan may be attached while the dossier is at reception or being processed: not before it is
+# received, and not once its result is decided (the papers were checked by then).
+SCAN_STATES = frozenset(
+    s
+    for s, info in STATES.items()
+    if not info.is_final and not info.ends_processing and s != State.SUBMITTED_ONLINE
+)
+
+
+def attach_scan(
+    dossier: Dossier,
+    *,
+    position: int,
+    stored_document,
+    actor: User,
+    at: datetime | None = None,
+) -> DossierDocument:
+    """Put the scan of a paper handed in at the counter behind that component, which is then
+    digitised (ADR 0028). ``stored_document`` is the checked file (``docstore.services``) of the
+    dossier's applicant; only a paper without a file yet takes one, only while the dossier is at
+    reception or in processing, and only for someone who may act on the dossier. One audit event
+    names the paper."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        component = locked.documents.filter(position=position).first()
+        check_scan_allowed(locked, component, actor)
+        _check_stored(locked, DocumentIn(component.name, stored_document=stored_document))
+        component.stored_document = stored_document
+        component.digitized = True
+        component.save(update_fields=["stored_document", "digitized"])
+        _record(
+            locked,
+            "attach_scan",
+            actor,
+            locked.state,
+            locked.state,
+            at=at,
+            note=component.name,
+            data={"position": position},
+        )
+    return component
+
+
+def check_scan_allowed(dossier: Dossier, component: DossierDocument | None, actor) -> None:
+    """Raise WorkflowError unless ``actor`` may attach a scan to ``component`` of ``dossier`` now:
+    the access rule (``Action.ATTACH``), the dossier at reception or in processing, a paper of
+    this dossier with no file yet."""
+    if not access.permits(actor, access.Kind.DOSSIER, access.Action.ATTACH, dossier):
+        rule = access.RULES[(access.Kind.DOSSIER, access.Action.ATTACH)]
+        raise WorkflowError(str(rule.refusal), "scope")
+    if dossier.state not in SCAN_STATES:
+        raise WorkflowError(
+            _("Chỉ đính kèm bản quét khi hồ sơ đang ở bộ phận một cửa hoặc đang xử lý."), "state"
+        )
+    if component is None or component.dossier_id != dossier.pk:
+        raise WorkflowError(_("Hồ sơ không có giấy tờ này."), "missing")
+    if component.stored_document_id is not None:
+        raise WorkflowError(_("Giấy tờ này đã có tệp đính kèm."), "state")
 
 
 def close_expired_supplements(at: datetime | None = None) -> int:

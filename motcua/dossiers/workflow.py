@@ -269,4 +269,5 @@ EVENT_LABELS = {
     "refuse_at_counter": pgettext_lazy("event", "Từ chối tiếp nhận tại quầy"),
     "answer_supplement_online": pgettext_lazy("event", "Công dân bổ sung hồ sơ trực tuyến"),
     "record_payment": pgettext_lazy("event", "Thu phí, lệ phí"),
+    "attach_scan": pgettext_lazy("event", "Đính kèm bản quét giấy tờ"),
 }

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from motcua.api.router import api
 from tests.accounts.world import MONTH, PERSONAS, STAFF, AccessWorld
+from tests.docstore.conftest import pdf_bytes, upload
 
 OK, NOT_FOUND, FORBIDDEN, SIGN_IN, UNAUTHORIZED = "ok", "404", "403", "sign-in", "401"
 
@@ -191,6 +192,15 @@ ROWS = [
         _r("dossiers:action", code("dossier_done"), "return_at_counter"),
         ok=A_OFFICERS | {"superuser"},
         forbidden={"monitor"},
+    ),
+    Row(
+        "dossiers:attach_scan",
+        "dossier/attach (received by b for a)",
+        _r("dossiers:attach_scan", code("dossier_ba")),
+        method="post",
+        data=lambda w: {"position": "1", "scan": upload("scan.pdf", pdf_bytes())},
+        ok={"a.reception", "a.specialist", "colleague", "b.reception", "superuser"},
+        forbidden={"a.leader", "a.commune_admin", "b.leader", "monitor"},
     ),
     Row(
         "dossiers:intake",

@@ -35,7 +35,7 @@ def test_dossier_from_intake_to_return_and_tracking_by_qr(
     page.get_by_label("Họ và tên / Tên tổ chức").fill("Vũ Thị Thu Hà")
     page.get_by_label("Số định danh cá nhân (CCCD) / Mã số doanh nghiệp").fill(GOOD_ID)
     page.get_by_label("Số điện thoại").fill("0903123456")
-    page.get_by_label("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân").check()
+    page.get_by_label("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân", exact=True).check()
     screenshot(page, "intake-form")
     page.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()
 
