@@ -8,10 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_procedure_field_required'),
         ('dossiers', '0007_counter_papers_digitised_only_with_file'),
-        ('residents', '0003_normalise_id_numbers'),
-        ('units', '0002_province_dossier_code_pattern'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
