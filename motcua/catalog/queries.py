@@ -1,26 +1,65 @@
 """Reads of the procedure catalogue for pages, the API, the kiosk and exports.
 
-Search is a plain substring match of each folded query word against the folded ``search_text``
-column, and not full-text search, because:
+Search (``search_procedures``) has to hold up with the whole national catalogue (5,670 names, ADR
+0027): the right procedure first for the words people type, a commune's own procedures before other
+provinces' variants, and a few milliseconds per answer on SQLite and PostgreSQL alike.
 
-- SQLite's FTS5 ``remove_diacritics`` does not fold đ/Đ, so "dang ky" would not find "đăng ký";
-  folding ourselves (``motcua.text.search_key``) handles đ, tone-mark placement and punctuation;
-- one code path gives identical results on SQLite (demo) and PostgreSQL (production), so a test
-  on one proves the other;
-- Vietnamese words are single syllables: stemming and stop words of an FTS dictionary do not
-  apply, while substring matching finds "khai sinh" inside "đăng ký khai sinh lưu động".
+- **Matching**: every query word must start a word of the folded ``search_text`` (names, code,
+  field; ``motcua.text.search_key`` folds accents, đ/Đ and punctuation), in any order: "dang ky"
+  finds "Đăng ký", "khai sinh" finds "đăng ký khai sinh lưu động", "sin" finds "sinh". The
+  database's word index finds the rows (``motcua.catalog.search_index``: FTS5 on SQLite, a GIN
+  index on PostgreSQL), so the answer does not scan the catalogue.
+- **Ranking**, on the matched rows only: (1) how well the name matches: the whole query as a
+  phrase in the Vietnamese name, then every word in the name, then words found only in the
+  English name, code or field; (2) whose procedure it is (``ORIGIN``): the commune's own, national,
+  its province's variant, national internal, another province's variant; (3) shorter names first
+  (the plain "Đăng ký khai sinh" before "Đăng ký khai sinh lưu động"); (4) the code.
+- People type the way they speak ("lam giay khai sinh": *make a birth paper*): when no procedure
+  has every word, those with at least half of the words are returned instead, most words first.
 
-A catalogue has thousands of rows, which a scan reads in milliseconds. On PostgreSQL migration
-0002 adds a pg_trgm GIN index that serves these ``LIKE '%…%'`` filters when the table grows.
+Why word-prefix matching and not an FTS dictionary's ranking: Vietnamese words are single syllables
+that stemming and stop words do not fit, and one meaning on both databases lets a test on one
+prove the other.
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.db.models.functions import Length
+from dataclasses import dataclass
 
-from motcua.catalog.models import Procedure
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Length, Replace
+
+from motcua.catalog import search_index
+from motcua.catalog.models import CommuneProcedure, Procedure
 from motcua.text import search_key
+
+# Enough for any real query; bounds the work a pasted page of text can cause.
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 10
+PAGE_SIZE = 20
+# What a result list shows (the search page, the API list, the officers' pickers).
+LIST_COLUMNS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "level",
+    "processing_amount",
+    "processing_unit",
+    "online_level",
+    "field__name_vi",
+    "field__name_en",
+)
 
 
 def query_tokens(q: str) -> list[str]:
@@ -28,71 +67,124 @@ def query_tokens(q: str) -> list[str]:
     return search_key(q or "").split()
 
 
-def search_procedures(q: str, commune=None, limit: int = 50) -> QuerySet[Procedure]:
-    """Active procedures matching every word of ``q`` (in any order, accents optional).
+def search_words(q: str) -> list[str]:
+    """The words search looks for: folded, each once, at most ``MAX_WORDS``; only letters,
+    digits and the dot inside a code, so none of them is query syntax to a database."""
+    words = search_key((q or "")[:MAX_QUERY_CHARS]).replace("_", " ").split()
+    return list(dict.fromkeys(words))[:MAX_WORDS]
 
-    Order: the whole query as a phrase in the Vietnamese name, then as a phrase anywhere (e.g. the
-    English name), then the rest; within each group shorter names first (the plain "Đăng ký khai
-    sinh" before "Đăng ký khai sinh lưu động"), then by code. An empty query lists everything.
-    With ``commune``, only the procedures that commune handles (see ``commune_handles``).
 
-    People type the way they speak ("lam giay khai sinh": *make a birth paper*): when no procedure
-    has every word, procedures having at least half of the words are returned instead, most words
-    first.
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results; ``has_more`` when another page follows."""
+
+    results: list[Procedure]
+    offset: int
+    limit: int
+    has_more: bool
+    loose: bool  # no procedure had every word: these have at least half of them
+
+
+def search_procedures(
+    q: str, commune=None, limit: int = PAGE_SIZE, *, offset: int = 0, only_handled: bool = True
+) -> list[Procedure]:
+    """Active procedures matching ``q`` (see the module docstring), best first.
+
+    With ``commune``, its own procedures rank first; and with ``only_handled`` (the officers'
+    pickers) only the procedures it handles are found (``commune_handles``). An empty query lists
+    every procedure in the same order.
     """
-    tokens = query_tokens(q)
-    procedures = _searchable(commune)
+    return search_page(q, commune, limit, offset=offset, only_handled=only_handled).results
+
+
+def search_page(
+    q: str, commune=None, limit: int = PAGE_SIZE, *, offset: int = 0, only_handled: bool = False
+) -> SearchPage:
+    """``search_procedures`` with paging: ``limit`` results from ``offset``."""
+    words = search_words(q)
+    procedures = _searchable(commune, only_handled)
     strict = procedures
-    for token in tokens:
-        strict = strict.filter(search_text__contains=token)
-    if len(tokens) > 1 and not strict.exists():
-        return _loose_matches(procedures, tokens)[:limit]
-    return _ranked(strict, tokens)[:limit]
+    if words:
+        strict = procedures.filter(search_index.match(connection, words, every=True))
+    rows = list(_ranked(strict, words, commune)[offset : offset + limit + 1])
+    loose = False
+    if not rows and len(words) > 1 and (offset == 0 or not strict.exists()):
+        rows = list(_loose_matches(procedures, words, commune)[offset : offset + limit + 1])
+        loose = True
+    return SearchPage(rows[:limit], offset, limit, len(rows) > limit, loose)
 
 
-def _searchable(commune) -> QuerySet[Procedure]:
-    # Callers show the steps (kiosk, API): one extra query instead of one per procedure.
+def _searchable(commune, only_handled: bool) -> QuerySet[Procedure]:
     procedures = (
-        Procedure.objects.filter(is_active=True).select_related("field").prefetch_related("steps")
+        Procedure.objects.filter(is_active=True).select_related("field").only(*LIST_COLUMNS)
     )
-    if commune is not None and has_standardized_list(commune):
+    if commune is not None and only_handled and has_standardized_list(commune):
         procedures = procedures.filter(
             commune_links__commune=commune, commune_links__is_active=True
         )
     return procedures
 
 
-def _ranked(procedures: QuerySet[Procedure], tokens: list[str]) -> QuerySet[Procedure]:
-    phrase = " ".join(tokens)
-    if phrase:
-        procedures = procedures.annotate(
-            rank=Case(
-                When(search_name__contains=phrase, then=Value(0)),
-                When(search_text__contains=phrase, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
+def _padded(column: str):
+    """`` `` + the column with line breaks as spaces: ``LIKE '% word%'`` then finds word starts."""
+    text = TextField()
+    return Concat(
+        Value(" ", output_field=text),
+        Replace(column, Value("\n"), Value(" "), output_field=text),
+        output_field=text,
+    )
+
+
+def _origin(commune):
+    """0 the commune's own (linked and active), 1 national, … (``ORIGIN``); without a commune,
+    national before provincial variants."""
+    whens = []
+    if commune is not None:
+        own = CommuneProcedure.objects.filter(
+            commune=commune, procedure=OuterRef("pk"), is_active=True
+        )
+        whens.append(When(Exists(own), then=Value(0)))
+    return Case(*whens, default=Value(1), output_field=IntegerField()) if whens else Value(1)
+
+
+def _ranked(procedures: QuerySet[Procedure], words: list[str], commune) -> QuerySet[Procedure]:
+    if words:
+        phrase = " " + " ".join(words)
+        in_name = Q()
+        for word in words:
+            in_name &= Q(padded_name__contains=" " + word)
+        match = Case(
+            When(padded_name__contains=phrase, then=Value(0)),
+            When(in_name, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
         )
     else:
-        procedures = procedures.annotate(rank=Value(0, output_field=IntegerField()))
-    return procedures.annotate(name_length=Length("search_name")).order_by(
-        "rank", "name_length", "code"
-    )
+        match = Value(0, output_field=IntegerField())
+    return procedures.annotate(
+        padded_name=_padded("search_name"),
+        match=match,
+        origin=_origin(commune),
+        name_length=Length("search_name"),
+    ).order_by("match", "origin", "name_length", "code")
 
 
-def _loose_matches(procedures: QuerySet[Procedure], tokens: list[str]) -> QuerySet[Procedure]:
+def _loose_matches(procedures: QuerySet[Procedure], words: list[str], commune):
     hits = sum(
-        (
-            Case(When(search_text__contains=t, then=Value(1)), default=Value(0))
-            for t in dict.fromkeys(tokens)
-        ),
+        (Case(When(padded_text__contains=" " + w, then=Value(1)), default=Value(0)) for w in words),
         start=Value(0),
     )
-    needed = (len(set(tokens)) + 1) // 2
+    needed = (len(words) + 1) // 2
     return (
-        procedures.annotate(hits=hits, name_length=Length("search_name"))
+        procedures.filter(search_index.match(connection, words, every=False))
+        .annotate(
+            padded_text=_padded("search_text"),
+            hits=hits,
+            origin=_origin(commune),
+            name_length=Length("search_name"),
+        )
         .filter(hits__gte=needed)
-        .order_by("-hits", "name_length", "code")
+        .order_by("-hits", "origin", "name_length", "code")
     )
 
 
