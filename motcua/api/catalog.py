@@ -1,10 +1,14 @@
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from motcua.api.schemas import ERRORS_PUBLIC
-from motcua.catalog.queries import search_procedures
+from motcua.catalog.queries import PAGE_SIZE, search_page
+from motcua.errors import PublicNotFound
+from motcua.units.models import Commune
 
 router = Router()
 
@@ -30,32 +34,65 @@ class ProcedureOut(Schema):
     steps: list[ProcedureStepOut]
 
 
+class ProcedureListItemOut(Schema):
+    """One search result: enough to choose; ``GET /procedures/{code}`` gives the whole record."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    field: str
+    level: str = Field(description="commune, province or central")
+    processing_amount: Decimal | None
+    processing_unit: str
+    legal_time: str = Field(description="the legal processing time as people read it")
+    online_level: str = Field(description="full, partial, none or unknown")
+
+
 class ProcedureFilter(Schema):
-    q: str = Field("", max_length=200, description="Accent-insensitive search text")
-    limit: int = Field(50, ge=1, le=200)
+    q: str = Field(
+        "", max_length=200, description="Accent-insensitive search text; empty lists all"
+    )
+    commune: str = Field(
+        "",
+        max_length=5,
+        description="A commune's code: its own procedures first, then national ones, then its "
+        "province's variants, then other provinces'",
+    )
+    limit: int = Field(PAGE_SIZE, ge=1, le=100, description="results per page")
+    offset: int = Field(0, ge=0, le=10_000, description="results to skip")
 
 
-@router.get("", response={200: list[ProcedureOut], **ERRORS_PUBLIC}, summary="Search procedures")
-def list_procedures(request, filters: Query[ProcedureFilter]):
-    """Catalogue search: ``khai sinh``, ``dang ky ket hon`` and ``ĐĂNG KÝ`` all match."""
-    results = search_procedures(filters.q, limit=filters.limit)
+@router.get(
+    "",
+    response={200: list[ProcedureListItemOut], **ERRORS_PUBLIC},
+    summary="Search procedures",
+)
+def list_procedures(request, response: HttpResponse, filters: Query[ProcedureFilter]):
+    """Catalogue search: ``khai sinh``, ``dang ky ket hon`` and ``ĐĂNG KÝ`` all match; the
+    procedure whose name has the words as a phrase first. A page of ``limit`` results from
+    ``offset``; when more follow, a ``Link: <…>; rel="next"`` header gives the next page's address.
+    404 for an unknown commune code."""
+    commune = None
+    if filters.commune:
+        commune = Commune.objects.current().filter(code=filters.commune).first()
+        if commune is None:
+            raise PublicNotFound(_("Không có xã/phường mã %(code)s.") % {"code": filters.commune})
+    page = search_page(filters.q, commune, filters.limit, offset=filters.offset)
+    if page.has_more:
+        following = request.GET.copy()
+        following["offset"] = str(filters.offset + filters.limit)
+        response.headers["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
     return [
-        ProcedureOut(
+        ProcedureListItemOut(
             code=p.code,
             name_vi=p.name_vi,
             name_en=p.name_en,
             field=p.field.name_vi,
+            level=p.level,
             processing_amount=p.processing_amount,
             processing_unit=p.processing_unit,
             legal_time=str(p.legal_time_display),
-            fee_vnd=p.fee_vnd,
-            fee_note=p.fee_note,
             online_level=p.online_level,
-            documents=list(p.documents),
-            steps=[
-                ProcedureStepOut(role=s.role, name_vi=s.name_vi, budget_hours=s.budget_hours)
-                for s in p.steps.all()
-            ],
         )
-        for p in results
+        for p in page.results
     ]

@@ -11,13 +11,18 @@ from motcua.accounts import access
 from motcua.accounts.access import staff_required
 from motcua.catalog.models import OnlineLevel, Procedure
 from motcua.catalog.queries import (
+    PAGE_SIZE,
     commune_handles,
     has_standardized_list,
     procedures_for_commune,
-    search_procedures,
+    search_page,
 )
 from motcua.catalog.services import standardize_procedures
+from motcua.units.models import Commune
 from motcua.units.queries import communes_with_centers, where_to_go
+
+# Paging stops here: nobody reads 500 pages of results, and offsets stay cheap.
+MAX_PAGE = 500
 
 # The optional reason the audit trail keeps with the change (the field also refuses NUL characters).
 REASON = forms.CharField(required=False, max_length=500)
@@ -75,13 +80,38 @@ def commune_procedures(request):
 
 
 def public_search(request):
-    """Residents find a procedure by typing the way they speak, accents optional."""
+    """Residents find a procedure by typing the way they speak, accents optional; 20 a page.
+    With ``?xa=<commune code>`` that commune's own procedures come first."""
     q = (request.GET.get("q") or "").strip()[:200]
-    results = list(search_procedures(q, limit=30)) if q else []
+    try:
+        page_number = max(1, min(int(request.GET.get("page") or 1), MAX_PAGE))
+    except ValueError:
+        page_number = 1
+    commune = None
+    commune_code = (request.GET.get("xa") or "")[:5]
+    if commune_code:
+        commune = Commune.objects.current().filter(code=commune_code).first()
+    page = None
+    if q:
+        page = search_page(q, commune, PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     template = (
         "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/search.html"
     )
-    return render(request, template, {"q": q, "results": results})
+    return render(
+        request,
+        template,
+        {
+            "q": q,
+            "commune": commune,
+            "results": page.results if page else [],
+            "page_number": page_number,
+            "first_shown": (page_number - 1) * PAGE_SIZE + 1,
+            "last_shown": (page_number - 1) * PAGE_SIZE + len(page.results) if page else 0,
+            "previous_page": page_number - 1 if page and page_number > 1 else None,
+            "next_page": page_number + 1 if page and page.has_more else None,
+            "loose": page.loose if page else False,
+        },
+    )
 
 
 def public_procedure(request, code):
