@@ -11,8 +11,9 @@ provinces' variants, and a few milliseconds per answer on SQLite and PostgreSQL 
   index on PostgreSQL), so the answer does not scan the catalogue.
 - **Ranking**, on the matched rows only: (1) how well the name matches: the whole query as a
   phrase in the Vietnamese name, then every word in the name, then words found only in the
-  English name, code or field; (2) whose procedure it is (``ORIGIN``): the commune's own, national,
-  its province's variant, national internal, another province's variant; (3) shorter names first
+  English name, code or field; (2) whose procedure it is (``ORIGIN_*``): the commune's own,
+  national, its province's variant, national internal, another province's variant; (3) shorter
+  names first
   (the plain "Đăng ký khai sinh" before "Đăng ký khai sinh lưu động"); (4) the code.
 - People type the way they speak ("lam giay khai sinh": *make a birth paper*): when no procedure
   has every word, those with at least half of the words are returned instead, most words first.
@@ -25,41 +26,24 @@ prove the other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Concat, Length, Replace
+from django.db.models import QuerySet
 
 from motcua.catalog import search_index
-from motcua.catalog.models import CommuneProcedure, Procedure
+from motcua.catalog.models import Field, PortalType, Procedure
 from motcua.text import search_key
 
 # Enough for any real query; bounds the work a pasted page of text can cause.
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 10
 PAGE_SIZE = 20
-# What a result list shows (the search page, the API list, the officers' pickers).
-LIST_COLUMNS = (
-    "code",
-    "name_vi",
-    "name_en",
-    "level",
-    "processing_amount",
-    "processing_unit",
-    "online_level",
-    "field__name_vi",
-    "field__name_en",
-)
+# Whose procedure it is, best first (ADR 0027): for a commune, the procedures it has
+# standardised, then the national ones, its province's variants, the national internal ones, and
+# last other provinces' variants (SPECIFIC records of the national portal). Entries of the
+# project's own JSON have no portal type: they are national.
+ORIGIN_OWN, ORIGIN_NATIONAL, ORIGIN_OWN_PROVINCE, ORIGIN_INTERNAL, ORIGIN_OTHER_PROVINCE = range(5)
 
 
 def query_tokens(q: str) -> list[str]:
@@ -100,92 +84,154 @@ def search_procedures(
 def search_page(
     q: str, commune=None, limit: int = PAGE_SIZE, *, offset: int = 0, only_handled: bool = False
 ) -> SearchPage:
-    """``search_procedures`` with paging: ``limit`` results from ``offset``."""
+    """``search_procedures`` with paging: ``limit`` results from ``offset``.
+
+    One SQL statement per page (two when the loose match is needed), written out rather than
+    built with the ORM: compiling the ORM's version of this query took longer than running it.
+    """
     words = search_words(q)
-    procedures = _searchable(commune, only_handled)
-    strict = procedures
-    if words:
-        strict = procedures.filter(search_index.match(connection, words, every=True))
-    rows = list(_ranked(strict, words, commune)[offset : offset + limit + 1])
+    handled = commune is not None and only_handled and has_standardized_list(commune)
+    query = _SearchSQL(connection, words, commune, handled)
+    rows = query.page(offset, limit + 1, loose=False)
     loose = False
-    if not rows and len(words) > 1 and (offset == 0 or not strict.exists()):
-        rows = list(_loose_matches(procedures, words, commune)[offset : offset + limit + 1])
+    if not rows and len(words) > 1 and (offset == 0 or not query.page(0, 1, loose=False)):
+        rows = query.page(offset, limit + 1, loose=True)
         loose = True
-    return SearchPage(rows[:limit], offset, limit, len(rows) > limit, loose)
-
-
-def _searchable(commune, only_handled: bool) -> QuerySet[Procedure]:
-    procedures = (
-        Procedure.objects.filter(is_active=True).select_related("field").only(*LIST_COLUMNS)
-    )
-    if commune is not None and only_handled and has_standardized_list(commune):
-        procedures = procedures.filter(
-            commune_links__commune=commune, commune_links__is_active=True
-        )
-    return procedures
-
-
-def _padded(column: str):
-    """`` `` + the column with line breaks as spaces: ``LIKE '% word%'`` then finds word starts."""
-    text = TextField()
-    return Concat(
-        Value(" ", output_field=text),
-        Replace(column, Value("\n"), Value(" "), output_field=text),
-        output_field=text,
+    return SearchPage(
+        [_procedure(row) for row in rows[:limit]], offset, limit, len(rows) > limit, loose
     )
 
 
-def _origin(commune):
-    """0 the commune's own (linked and active), 1 national, … (``ORIGIN``); without a commune,
-    national before provincial variants."""
-    whens = []
-    if commune is not None:
-        own = CommuneProcedure.objects.filter(
-            commune=commune, procedure=OuterRef("pk"), is_active=True
+# The columns a result list shows (the search page, the API list, the officers' pickers), in the
+# models' order (``Model.from_db`` wants that); the others are deferred, so reading one by mistake
+# costs a query, not an error.
+_LISTED = {
+    "id",
+    "code",
+    "name_vi",
+    "name_en",
+    "field_id",
+    "level",
+    "processing_amount",
+    "processing_unit",
+    "online_level",
+    "portal_type",
+    "province_id",
+}
+_PROCEDURE_COLUMNS = tuple(
+    f.attname for f in Procedure._meta.concrete_fields if f.attname in _LISTED
+)
+_FIELD_COLUMNS = tuple(
+    f.attname
+    for f in Field._meta.concrete_fields
+    if f.attname in {"id", "code", "name_vi", "name_en"}
+)
+_AMOUNT = Procedure._meta.get_field("processing_amount")
+
+
+class _SearchSQL:
+    """The search statement for one query, on ``catalog_procedure p`` joined to its field ``f``.
+
+    Word starts are found with ``' ' || column LIKE '% word%'`` on the few rows the word index
+    let through; the words hold letters, digits and dots only (``search_words``), so they need no
+    escaping in a ``LIKE`` pattern.
+    """
+
+    def __init__(self, connection, words: list[str], commune, handled: bool):
+        self.connection = connection
+        self.words = words
+        self.commune = commune
+        self.handled = handled
+
+    def page(self, offset: int, limit: int, *, loose: bool) -> list[tuple]:
+        where, where_params = ["p.is_active"], []
+        if self.words:
+            condition, condition_params = search_index.match(
+                self.connection, self.words, every=not loose, table="p"
+            )
+            where.append(condition)
+            where_params += condition_params
+        if self.handled:
+            where.append(
+                "EXISTS (SELECT 1 FROM catalog_communeprocedure h WHERE h.procedure_id = p.id "
+                "AND h.commune_id = %s AND h.is_active)"
+            )
+            where_params.append(self.commune.pk)
+        origin, origin_params = self._origin()
+        if loose:
+            hits, hits_params = self._hits()
+            where.append(f"{hits} >= %s")
+            where_params += [*hits_params, (len(self.words) + 1) // 2]
+            order, order_params = [f"{hits} DESC"], hits_params
+        else:
+            match, match_params = self._match()
+            order, order_params = [match], match_params
+        order = [o for o in order if o] + [origin, "length(p.search_name)", "p.code"]
+        columns = ", ".join(
+            [f"p.{c}" for c in _PROCEDURE_COLUMNS] + [f"f.{c}" for c in _FIELD_COLUMNS]
         )
-        whens.append(When(Exists(own), then=Value(0)))
-    return Case(*whens, default=Value(1), output_field=IntegerField()) if whens else Value(1)
-
-
-def _ranked(procedures: QuerySet[Procedure], words: list[str], commune) -> QuerySet[Procedure]:
-    if words:
-        phrase = " " + " ".join(words)
-        in_name = Q()
-        for word in words:
-            in_name &= Q(padded_name__contains=" " + word)
-        match = Case(
-            When(padded_name__contains=phrase, then=Value(0)),
-            When(in_name, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+        sql = (
+            f"SELECT {columns} FROM catalog_procedure p "
+            "JOIN catalog_field f ON f.id = p.field_id "
+            f"WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
         )
-    else:
-        match = Value(0, output_field=IntegerField())
-    return procedures.annotate(
-        padded_name=_padded("search_name"),
-        match=match,
-        origin=_origin(commune),
-        name_length=Length("search_name"),
-    ).order_by("match", "origin", "name_length", "code")
+        params = [*where_params, *order_params, *origin_params, limit, offset]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
-
-def _loose_matches(procedures: QuerySet[Procedure], words: list[str], commune):
-    hits = sum(
-        (Case(When(padded_text__contains=" " + w, then=Value(1)), default=Value(0)) for w in words),
-        start=Value(0),
-    )
-    needed = (len(words) + 1) // 2
-    return (
-        procedures.filter(search_index.match(connection, words, every=False))
-        .annotate(
-            padded_text=_padded("search_text"),
-            hits=hits,
-            origin=_origin(commune),
-            name_length=Length("search_name"),
+    def _match(self) -> tuple[str, list]:
+        """0: the whole query as a phrase in the name; 1: every word in the name; 2: elsewhere."""
+        if not self.words:
+            return "", []
+        name = "(' ' || p.search_name) LIKE %s"
+        every = " AND ".join([name] * len(self.words))
+        phrase = "% " + " ".join(self.words) + "%"
+        return (
+            f"CASE WHEN {name} THEN 0 WHEN {every} THEN 1 ELSE 2 END",
+            [phrase, *(f"% {w}%" for w in self.words)],
         )
-        .filter(hits__gte=needed)
-        .order_by("-hits", "origin", "name_length", "code")
-    )
+
+    def _hits(self) -> tuple[str, list]:
+        """How many of the words start a word of the search text (one index answer each)."""
+        cases, params = [], []
+        for word in self.words:
+            condition, condition_params = search_index.match(
+                self.connection, [word], every=True, table="p"
+            )
+            cases.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END")
+            params += condition_params
+        return f"({' + '.join(cases)})", params
+
+    def _origin(self) -> tuple[str, list]:
+        """``ORIGIN_*``: whose procedure it is, seen from the commune (or from nowhere)."""
+        whens, params = [], []
+        if self.commune is not None:
+            whens.append(
+                "WHEN EXISTS (SELECT 1 FROM catalog_communeprocedure o WHERE o.procedure_id = "
+                "p.id AND o.commune_id = %s AND o.is_active) THEN %s"
+            )
+            params += [self.commune.pk, ORIGIN_OWN]
+            whens.append("WHEN p.portal_type = %s AND p.province_id = %s THEN %s")
+            params += [PortalType.SPECIFIC, self.commune.province_id, ORIGIN_OWN_PROVINCE]
+        whens += ["WHEN p.portal_type = %s THEN %s", "WHEN p.portal_type = %s THEN %s"]
+        params += [PortalType.SPECIFIC, ORIGIN_OTHER_PROVINCE]
+        params += [PortalType.STANDARD_INTERNAL, ORIGIN_INTERNAL]
+        return f"CASE {' '.join(whens)} ELSE %s END", [*params, ORIGIN_NATIONAL]
+
+
+def _procedure(row: tuple) -> Procedure:
+    """A ``Procedure`` (with its ``field``) from one row of ``_SearchSQL``."""
+    values = list(row[: len(_PROCEDURE_COLUMNS)])
+    amount = _PROCEDURE_COLUMNS.index("processing_amount")
+    if values[amount] is not None:  # SQLite answers a number, PostgreSQL a Decimal
+        values[amount] = _AMOUNT.to_python(str(values[amount])).quantize(
+            Decimal(1).scaleb(-_AMOUNT.decimal_places)
+        )
+    procedure = Procedure.from_db(connection.alias, list(_PROCEDURE_COLUMNS), values)
+    field = Field.from_db(connection.alias, list(_FIELD_COLUMNS), row[len(_PROCEDURE_COLUMNS) :])
+    procedure.field = field
+    return procedure
 
 
 def has_standardized_list(commune) -> bool:

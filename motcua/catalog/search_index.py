@@ -24,9 +24,6 @@ The query side (``match``) quotes every word, so nothing a person types is read 
 
 from __future__ import annotations
 
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
-
 FTS_TABLE = "catalog_procedure_fts"
 # Words are runs of letters and digits, plus the dot of a code (search_key drops other dots).
 SQLITE_CREATE = [
@@ -104,26 +101,29 @@ def ensure_index(connection) -> bool:
     return True
 
 
-def match(connection, words: list[str], *, every: bool) -> RawSQL:
-    """A condition on ``catalog_procedure``: its search text has a word starting with each of
-    ``words`` (``every``) or with at least one of them. ``words`` must be non-empty."""
+def match(connection, words: list[str], *, every: bool, table: str) -> tuple[str, list]:
+    """SQL and parameters of a condition on ``table`` (``catalog_procedure`` or its alias): its
+    search text has a word starting with each of ``words`` (``every``) or with at least one of
+    them. ``words`` must be non-empty.
+
+    The condition is ``table.id IN (the index's answer)``: the database asks the index once per
+    statement, however many times the condition is evaluated (the loose ranking counts the words
+    a row has with one such condition per word).
+    """
     if connection.vendor == "sqlite":
         # "word"* is a prefix query; inside double quotes nothing is syntax.
         query = (" AND " if every else " OR ").join(f'"{_quoted(w, chr(34))}"*' for w in words)
-        return RawSQL(
-            f'"catalog_procedure"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} '
-            "MATCH %s)",
+        return (
+            f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             [query],
-            output_field=BooleanField(),
         )
     if connection.vendor == "postgresql":
         # 'word':* is a prefix lexeme; inside single quotes nothing is syntax.
         query = (" & " if every else " | ").join(f"'{_quoted(w, chr(39))}':*" for w in words)
-        return RawSQL(
-            'to_tsvector(\'simple\', "catalog_procedure"."search_text") '
-            "@@ to_tsquery('simple', %s)",
+        return (
+            f"{table}.id IN (SELECT id FROM catalog_procedure WHERE "
+            "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s))",
             [query],
-            output_field=BooleanField(),
         )
     raise NotImplementedError(f"procedure search has no index for {connection.vendor}")
 

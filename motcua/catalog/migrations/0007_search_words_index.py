@@ -53,6 +53,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0005_procedure_field_required")]
+    dependencies = [("catalog", "0006_national_portal_structure")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
