@@ -110,7 +110,7 @@ def clean_item(text) -> str:
     return _BULLET.sub("", clean_line(text)).strip()
 
 
-def _amount(value) -> Decimal | None:
+def _amount(value, limit: int = 1_000_000) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -121,7 +121,7 @@ def _amount(value) -> Decimal | None:
         amount = Decimal(value.strip().replace(",", "."))
     except InvalidOperation:
         return None
-    return amount if amount.is_finite() and 0 <= amount < Decimal("1000000") else None
+    return amount if amount.is_finite() and 0 <= amount < limit else None
 
 
 def _json_number(amount: Decimal | None):
@@ -373,8 +373,8 @@ def _channels(raw) -> list[dict]:
             if not isinstance(fee, dict):
                 continue
             value = fee.get("value_vnd")
-            amount = _amount(value) if value is not None else None
-            if value is not None and (amount is None or amount > _MAX_FEE):
+            amount = _amount(value, _MAX_FEE) if value is not None else None
+            if value is not None and amount is None:
                 raise RecordError(
                     _("mức phí “%(value)s” của kênh %(method)s không phải số đồng.")
                     % {"value": value, "method": method}
