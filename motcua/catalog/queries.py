@@ -25,6 +25,7 @@ prove the other.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,6 +40,8 @@ from motcua.text import search_key
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 10
 PAGE_SIZE = 20
+# In the loose match, a word found in more than this share of the catalogue does not rank.
+COMMON_SHARE = 0.25
 # Whose procedure it is, best first (ADR 0027): for a commune, the procedures it has
 # standardised, then the national ones, its province's variants, the national internal ones, and
 # last other provinces' variants (SPECIFIC records of the national portal). Entries of the
@@ -160,13 +163,16 @@ class _SearchSQL:
         origin, origin_params = self._origin()
         if loose:
             hits, hits_params = self._hits()
-            where.append(f"{hits} >= %s")
+            where.append(f"({' + '.join(hits)}) >= %s")
             where_params += [*hits_params, (len(self.words) + 1) // 2]
-            order, order_params = [f"{hits} DESC"], hits_params
-        else:
+            score, score_params = self._score(hits, hits_params)
+            order, order_params = [f"{score} DESC"], score_params
+        elif self.words:
             match, match_params = self._match()
             order, order_params = [match], match_params
-        order = [o for o in order if o] + [origin, "length(p.search_name)", "p.code"]
+        else:
+            order, order_params = [], []
+        order += [origin, "length(p.search_name)", "p.code"]
         columns = ", ".join(
             [f"p.{c}" for c in _PROCEDURE_COLUMNS] + [f"f.{c}" for c in _FIELD_COLUMNS]
         )
@@ -180,28 +186,76 @@ class _SearchSQL:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def _patterns(self) -> list[str]:
+        """``LIKE`` patterns on `` name `` for each word: whole words, the last one's start."""
+        last = len(self.words) - 1
+        return [f"% {w}{'' if i == last else ' '}%" for i, w in enumerate(self.words)]
+
     def _match(self) -> tuple[str, list]:
         """0: the whole query as a phrase in the name; 1: every word in the name; 2: elsewhere."""
-        if not self.words:
-            return "", []
-        name = "(' ' || p.search_name) LIKE %s"
+        name = "(' ' || p.search_name || ' ') LIKE %s"
         every = " AND ".join([name] * len(self.words))
-        phrase = "% " + " ".join(self.words) + "%"
-        return (
-            f"CASE WHEN {name} THEN 0 WHEN {every} THEN 1 ELSE 2 END",
-            [phrase, *(f"% {w}%" for w in self.words)],
-        )
+        phrase = f"% {' '.join(self.words)}%"
+        return f"CASE WHEN {name} THEN 0 WHEN {every} THEN 1 ELSE 2 END", [
+            phrase,
+            *self._patterns(),
+        ]
 
-    def _hits(self) -> tuple[str, list]:
-        """How many of the words start a word of the search text (one index answer each)."""
-        cases, params = [], []
-        for word in self.words:
-            condition, condition_params = search_index.match(
-                self.connection, [word], every=True, table="p"
+    def _hits(self) -> tuple[list[str], list]:
+        """For each word, 1 if the search text has it, else 0 (one index answer each)."""
+        hits, params = [], []
+        last = len(self.words) - 1
+        for i, word in enumerate(self.words):
+            ids, ids_params = search_index.matching_ids(
+                self.connection, [word], every=True, prefix_last=i == last
             )
-            cases.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END")
-            params += condition_params
-        return f"({' + '.join(cases)})", params
+            hits.append(f"CASE WHEN p.id IN ({ids}) THEN 1 ELSE 0 END")
+            params += ids_params
+        return hits, params
+
+    def _score(self, hits: list[str], hits_params: list) -> tuple[str, list]:
+        """The loose match's order, after BM25 with every word counted once: the words a name
+        has, each weighted by how rare it is in the catalogue (its inverse document frequency),
+        divided by a factor that grows with the name's length.
+
+        A word in more than ``COMMON_SHARE`` of the catalogue weighs nothing here (it still counts
+        towards having half of the words): "giấy" is in a third of all names, and people put it
+        in front of what they want ("làm giấy khai sinh"). So "Thủ tục đăng ký khai sinh" comes
+        before "Cấp bản sao … Giấy khai sinh": the same rare words, a shorter name.
+        """
+        total, average_words, frequencies = self._statistics()
+        weights = [
+            0.0 if df > COMMON_SHARE * total else math.log(1 + (total - df + 0.5) / (df + 0.5))
+            for df in frequencies
+        ]
+        weighted = " + ".join(f"%s * {hit}" for hit in hits)
+        weighted_params = []
+        per_hit = len(hits_params) // len(hits)
+        for i, weight in enumerate(weights):
+            weighted_params += [weight, *hits_params[i * per_hit : (i + 1) * per_hit]]
+        words_in_name = "(length(p.search_name) - length(replace(p.search_name, ' ', '')) + 1)"
+        # k1 = 1.2, b = 0.75, as BM25 usually has them.
+        norm = f"(1 + 1.2 * (0.25 + 0.75 * {words_in_name} / %s))"
+        return f"(({weighted}) / {norm})", [*weighted_params, max(average_words, 1.0)]
+
+    def _statistics(self) -> tuple[int, float, list[int]]:
+        """Active procedures, their names' mean number of words, and how many have each word."""
+        parts, params = [], []
+        last = len(self.words) - 1
+        for i, word in enumerate(self.words):
+            ids, ids_params = search_index.matching_ids(
+                self.connection, [word], every=True, prefix_last=i == last
+            )
+            parts.append(f"(SELECT count(*) FROM ({ids}) d)")
+            params += ids_params
+        sql = (
+            "SELECT count(*), avg(length(search_name) - length(replace(search_name, ' ', '')) "
+            f"+ 1), {', '.join(parts)} FROM catalog_procedure WHERE is_active"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total, average, *frequencies = cursor.fetchone()
+        return total, float(average or 1), frequencies
 
     def _origin(self) -> tuple[str, list]:
         """``ORIGIN_*``: whose procedure it is, seen from the commune (or from nowhere)."""

@@ -101,31 +101,37 @@ def ensure_index(connection) -> bool:
     return True
 
 
-def match(connection, words: list[str], *, every: bool, table: str) -> tuple[str, list]:
-    """SQL and parameters of a condition on ``table`` (``catalog_procedure`` or its alias): its
-    search text has a word starting with each of ``words`` (``every``) or with at least one of
-    them. ``words`` must be non-empty.
-
-    The condition is ``table.id IN (the index's answer)``: the database asks the index once per
-    statement, however many times the condition is evaluated (the loose ranking counts the words
-    a row has with one such condition per word).
-    """
+def matching_ids(
+    connection, words: list[str], *, every: bool, prefix_last: bool = True
+) -> tuple[str, list]:
+    """SQL and parameters of a subquery giving the ids of procedures whose search text has each
+    of ``words`` (``every``) or at least one of them, as a whole word, except the last word,
+    which may be the start of one (people are still typing it: "dang ky ket h") unless not
+    ``prefix_last``. ``words`` must not be empty."""
+    prefix = len(words) - 1 if prefix_last else -1
     if connection.vendor == "sqlite":
-        # "word"* is a prefix query; inside double quotes nothing is syntax.
-        query = (" AND " if every else " OR ").join(f'"{_quoted(w, chr(34))}"*' for w in words)
-        return (
-            f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            [query],
-        )
+        # "word" is a word, "word"* a prefix; inside double quotes nothing is syntax.
+        terms = [f'"{_quoted(w, chr(34))}"' + "*" * (i == prefix) for i, w in enumerate(words)]
+        query = (" AND " if every else " OR ").join(terms)
+        return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query]
     if connection.vendor == "postgresql":
-        # 'word':* is a prefix lexeme; inside single quotes nothing is syntax.
-        query = (" & " if every else " | ").join(f"'{_quoted(w, chr(39))}':*" for w in words)
+        # 'word' is a lexeme, 'word':* a prefix; inside single quotes nothing is syntax.
+        terms = [f"'{_quoted(w, chr(39))}'" + ":*" * (i == prefix) for i, w in enumerate(words)]
+        query = (" & " if every else " | ").join(terms)
         return (
-            f"{table}.id IN (SELECT id FROM catalog_procedure WHERE "
-            "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s))",
+            "SELECT id FROM catalog_procedure "
+            "WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)",
             [query],
         )
     raise NotImplementedError(f"procedure search has no index for {connection.vendor}")
+
+
+def match(connection, words: list[str], *, every: bool, table: str) -> tuple[str, list]:
+    """The condition "``table`` (``catalog_procedure`` or its alias) is one of
+    ``matching_ids``": the database asks the index once per statement, however many rows it
+    tests (the loose ranking tests each word with one such condition)."""
+    ids, params = matching_ids(connection, words, every=every)
+    return f"{table}.id IN ({ids})", params
 
 
 def _quoted(word: str, quote: str) -> str:
