@@ -206,10 +206,10 @@ class _SearchSQL:
         hits, params = [], []
         last = len(self.words) - 1
         for i, word in enumerate(self.words):
-            ids, ids_params = search_index.matching_ids(
-                self.connection, [word], every=True, prefix_last=i == last
+            ids, ids_params = search_index.match(
+                self.connection, [word], every=True, table="p", prefix_last=i == last
             )
-            hits.append(f"CASE WHEN p.id IN ({ids}) THEN 1 ELSE 0 END")
+            hits.append(f"CASE WHEN {ids} THEN 1 ELSE 0 END")
             params += ids_params
         return hits, params
 
@@ -243,10 +243,10 @@ class _SearchSQL:
         parts, params = [], []
         last = len(self.words) - 1
         for i, word in enumerate(self.words):
-            ids, ids_params = search_index.matching_ids(
-                self.connection, [word], every=True, prefix_last=i == last
+            ids, ids_params = search_index.match(
+                self.connection, [word], every=True, table="d", prefix_last=i == last
             )
-            parts.append(f"(SELECT count(*) FROM ({ids}) d)")
+            parts.append(f"(SELECT count(*) FROM catalog_procedure d WHERE {ids})")
             params += ids_params
         sql = (
             "SELECT count(*), avg(length(search_name) - length(replace(search_name, ' ', '')) "

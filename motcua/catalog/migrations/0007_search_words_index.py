@@ -1,5 +1,6 @@
-"""The word index of procedure search: SQLite FTS5 with triggers, or a PostgreSQL GIN index on
-``to_tsvector('simple', search_text)`` (``motcua.catalog.search_index`` explains both).
+"""The word index of procedure search: SQLite FTS5 with triggers, or on PostgreSQL a stored
+``tsvector`` column ``search_words`` with a GIN index (``motcua.catalog.search_index`` explains
+both).
 
 The statements are copied here, not imported, so that this migration keeps doing what it did when
 the module changes. The trigram index of 0003 stays: the admin's search uses ``LIKE '%…%'``.
@@ -33,10 +34,15 @@ SQLITE_DROP = [
     f"DROP TABLE IF EXISTS {FTS}",
 ]
 PG_CREATE = [
+    "ALTER TABLE catalog_procedure ADD COLUMN IF NOT EXISTS search_words tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
     "CREATE INDEX IF NOT EXISTS catalog_procedure_search_words ON catalog_procedure "
-    "USING gin (to_tsvector('simple', search_text))"
+    "USING gin (search_words)",
 ]
-PG_DROP = ["DROP INDEX IF EXISTS catalog_procedure_search_words"]
+PG_DROP = [
+    "DROP INDEX IF EXISTS catalog_procedure_search_words",
+    "ALTER TABLE catalog_procedure DROP COLUMN IF EXISTS search_words",
+]
 
 
 def _run(schema_editor, statements):
