@@ -133,10 +133,13 @@ _AMOUNT = Procedure._meta.get_field("processing_amount")
 
 
 class _SearchSQL:
-    """The search statement for one query, on ``catalog_procedure p`` joined to its field ``f``.
+    """The search statement for one query.
 
-    Word starts are found with ``' ' || column LIKE '% word%'`` on the few rows the word index
-    let through; the words hold letters, digits and dots only (``search_words``), so they need no
+    The inner query ranks over the narrow ``catalog_procedure_search s``
+    (``search_index.SEARCH_TABLE``) and keeps one page of ids with their sort keys; the outer one
+    reads those rows' list columns from ``catalog_procedure p`` and its field ``f``. Word starts
+    are found with ``' ' || s.search_name || ' ' LIKE '% word %'`` on the rows the word index let
+    through; the words hold letters, digits and dots only (``search_words``), so they need no
     escaping in a ``LIKE`` pattern.
     """
 
@@ -147,41 +150,47 @@ class _SearchSQL:
         self.handled = handled
 
     def page(self, offset: int, limit: int, *, loose: bool) -> list[tuple]:
-        where, where_params = ["p.is_active"], []
+        where, where_params = ["s.is_active"], []
         if self.words:
             condition, condition_params = search_index.match(
-                self.connection, self.words, every=not loose, table="p"
+                self.connection, self.words, every=not loose, table="s"
             )
             where.append(condition)
             where_params += condition_params
         if self.handled:
             where.append(
-                "EXISTS (SELECT 1 FROM catalog_communeprocedure h WHERE h.procedure_id = p.id "
-                "AND h.commune_id = %s AND h.is_active)"
+                "EXISTS (SELECT 1 FROM catalog_communeprocedure h "
+                "WHERE h.procedure_id = s.procedure_id AND h.commune_id = %s AND h.is_active)"
             )
             where_params.append(self.commune.pk)
-        origin, origin_params = self._origin()
         if loose:
             hits, hits_params = self._hits()
             where.append(f"({' + '.join(hits)}) >= %s")
             where_params += [*hits_params, (len(self.words) + 1) // 2]
-            score, score_params = self._score(hits, hits_params)
-            order, order_params = [f"{score} DESC"], score_params
+            first, first_params = self._score(hits, hits_params)
+            direction = "DESC"
         elif self.words:
-            match, match_params = self._match()
-            order, order_params = [match], match_params
+            first, first_params = self._match()
+            direction = ""
         else:
-            order, order_params = [], []
-        order += [origin, "length(p.search_name)", "p.code"]
+            first, first_params, direction = "0", [], ""
+        origin, origin_params = self._origin()
+        order = f"k1 {direction}, k2, k3, k4"
+        ranked = (
+            f"SELECT s.procedure_id AS id, {first} AS k1, {origin} AS k2, "
+            "length(s.search_name) AS k3, s.code AS k4 "
+            f"FROM {search_index.SEARCH_TABLE} s WHERE {' AND '.join(where)} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
+        )
         columns = ", ".join(
             [f"p.{c}" for c in _PROCEDURE_COLUMNS] + [f"f.{c}" for c in _FIELD_COLUMNS]
         )
         sql = (
-            f"SELECT {columns} FROM catalog_procedure p "
-            "JOIN catalog_field f ON f.id = p.field_id "
-            f"WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
+            f"SELECT {columns} FROM ({ranked}) r "
+            "JOIN catalog_procedure p ON p.id = r.id JOIN catalog_field f ON f.id = p.field_id "
+            f"ORDER BY r.{order.replace(', ', ', r.')}"
         )
-        params = [*where_params, *order_params, *origin_params, limit, offset]
+        params = [*first_params, *origin_params, *where_params, limit, offset]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -193,7 +202,7 @@ class _SearchSQL:
 
     def _match(self) -> tuple[str, list]:
         """0: the whole query as a phrase in the name; 1: every word in the name; 2: elsewhere."""
-        name = "(' ' || p.search_name || ' ') LIKE %s"
+        name = "(' ' || s.search_name || ' ') LIKE %s"
         every = " AND ".join([name] * len(self.words))
         phrase = f"% {' '.join(self.words)}%"
         return f"CASE WHEN {name} THEN 0 WHEN {every} THEN 1 ELSE 2 END", [
@@ -207,7 +216,7 @@ class _SearchSQL:
         last = len(self.words) - 1
         for i, word in enumerate(self.words):
             ids, ids_params = search_index.match(
-                self.connection, [word], every=True, table="p", prefix_last=i == last
+                self.connection, [word], every=True, table="s", prefix_last=i == last
             )
             hits.append(f"CASE WHEN {ids} THEN 1 ELSE 0 END")
             params += ids_params
@@ -233,7 +242,7 @@ class _SearchSQL:
         per_hit = len(hits_params) // len(hits)
         for i, weight in enumerate(weights):
             weighted_params += [weight, *hits_params[i * per_hit : (i + 1) * per_hit]]
-        words_in_name = "(length(p.search_name) - length(replace(p.search_name, ' ', '')) + 1)"
+        words_in_name = "(length(s.search_name) - length(replace(s.search_name, ' ', '')) + 1)"
         # k1 = 1.2, b = 0.75, as BM25 usually has them.
         norm = f"(1 + 1.2 * (0.25 + 0.75 * {words_in_name} / %s))"
         return f"(({weighted}) / {norm})", [*weighted_params, max(average_words, 1.0)]
@@ -246,11 +255,11 @@ class _SearchSQL:
             ids, ids_params = search_index.match(
                 self.connection, [word], every=True, table="d", prefix_last=i == last
             )
-            parts.append(f"(SELECT count(*) FROM catalog_procedure d WHERE {ids})")
+            parts.append(f"(SELECT count(*) FROM {search_index.SEARCH_TABLE} d WHERE {ids})")
             params += ids_params
         sql = (
             "SELECT count(*), avg(length(search_name) - length(replace(search_name, ' ', '')) "
-            f"+ 1), {', '.join(parts)} FROM catalog_procedure WHERE is_active"
+            f"+ 1), {', '.join(parts)} FROM {search_index.SEARCH_TABLE} WHERE is_active"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -263,12 +272,12 @@ class _SearchSQL:
         if self.commune is not None:
             whens.append(
                 "WHEN EXISTS (SELECT 1 FROM catalog_communeprocedure o WHERE o.procedure_id = "
-                "p.id AND o.commune_id = %s AND o.is_active) THEN %s"
+                "s.procedure_id AND o.commune_id = %s AND o.is_active) THEN %s"
             )
             params += [self.commune.pk, ORIGIN_OWN]
-            whens.append("WHEN p.portal_type = %s AND p.province_id = %s THEN %s")
+            whens.append("WHEN s.portal_type = %s AND s.province_id = %s THEN %s")
             params += [PortalType.SPECIFIC, self.commune.province_id, ORIGIN_OWN_PROVINCE]
-        whens += ["WHEN p.portal_type = %s THEN %s", "WHEN p.portal_type = %s THEN %s"]
+        whens += ["WHEN s.portal_type = %s THEN %s", "WHEN s.portal_type = %s THEN %s"]
         params += [PortalType.SPECIFIC, ORIGIN_OTHER_PROVINCE]
         params += [PortalType.STANDARD_INTERNAL, ORIGIN_INTERNAL]
         return f"CASE {' '.join(whens)} ELSE %s END", [*params, ORIGIN_NATIONAL]
