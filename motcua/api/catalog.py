@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from motcua.api.schemas import ERRORS_PUBLIC
 from motcua.catalog.queries import PAGE_SIZE, search_page
@@ -34,8 +34,12 @@ class ProcedureOut(Schema):
     steps: list[ProcedureStepOut]
 
 
-class ProcedureListItemOut(Schema):
-    """One search result: enough to choose; ``GET /procedures/{code}`` gives the whole record."""
+class ProcedureListItemOut(BaseModel):
+    """One search result: enough to choose; ``GET /procedures/{code}`` gives the whole record.
+
+    A plain pydantic model, not a ninja ``Schema``: the list is built as dicts, and ``Schema``'s
+    attribute-resolving validator would run once more per item for nothing.
+    """
 
     code: str
     name_vi: str
@@ -82,17 +86,18 @@ def list_procedures(request, response: HttpResponse, filters: Query[ProcedureFil
         following = request.GET.copy()
         following["offset"] = str(filters.offset + filters.limit)
         response.headers["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
+    # Plain dicts: ninja validates the answer against the schema anyway.
     return [
-        ProcedureListItemOut(
-            code=p.code,
-            name_vi=p.name_vi,
-            name_en=p.name_en,
-            field=p.field.name_vi,
-            level=p.level,
-            processing_amount=p.processing_amount,
-            processing_unit=p.processing_unit,
-            legal_time=str(p.legal_time_display),
-            online_level=p.online_level,
-        )
+        {
+            "code": p.code,
+            "name_vi": p.name_vi,
+            "name_en": p.name_en,
+            "field": p.field.name_vi,
+            "level": p.level,
+            "processing_amount": p.processing_amount,
+            "processing_unit": p.processing_unit,
+            "legal_time": str(p.legal_time_display),
+            "online_level": p.online_level,
+        }
         for p in page.results
     ]

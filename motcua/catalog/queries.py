@@ -129,6 +129,9 @@ _FIELD_COLUMNS = tuple(
     for f in Field._meta.concrete_fields
     if f.attname in {"id", "code", "name_vi", "name_en"}
 )
+# A commune's own procedures: an uncorrelated subquery, which both databases answer once per
+# statement (a hashed set) rather than once per ranked row.
+_OWN = "SELECT procedure_id FROM catalog_communeprocedure WHERE commune_id = %s AND is_active"
 _AMOUNT = Procedure._meta.get_field("processing_amount")
 
 
@@ -158,10 +161,7 @@ class _SearchSQL:
             where.append(condition)
             where_params += condition_params
         if self.handled:
-            where.append(
-                "EXISTS (SELECT 1 FROM catalog_communeprocedure h "
-                "WHERE h.procedure_id = s.procedure_id AND h.commune_id = %s AND h.is_active)"
-            )
+            where.append(f"s.procedure_id IN ({_OWN})")
             where_params.append(self.commune.pk)
         if loose:
             hits, hits_params = self._hits()
@@ -270,10 +270,7 @@ class _SearchSQL:
         """``ORIGIN_*``: whose procedure it is, seen from the commune (or from nowhere)."""
         whens, params = [], []
         if self.commune is not None:
-            whens.append(
-                "WHEN EXISTS (SELECT 1 FROM catalog_communeprocedure o WHERE o.procedure_id = "
-                "s.procedure_id AND o.commune_id = %s AND o.is_active) THEN %s"
-            )
+            whens.append(f"WHEN s.procedure_id IN ({_OWN}) THEN %s")
             params += [self.commune.pk, ORIGIN_OWN]
             whens.append("WHEN s.portal_type = %s AND s.province_id = %s THEN %s")
             params += [PortalType.SPECIFIC, self.commune.province_id, ORIGIN_OWN_PROVINCE]
