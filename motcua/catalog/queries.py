@@ -4,23 +4,24 @@ Search (``search_procedures``) has to hold up with the whole national catalogue 
 0027): the right procedure first for the words people type, a commune's own procedures before other
 provinces' variants, and a few milliseconds per answer on SQLite and PostgreSQL alike.
 
-- **Matching**: every query word must start a word of the folded ``search_text`` (names, code,
-  field; ``motcua.text.search_key`` folds accents, đ/Đ and punctuation), in any order: "dang ky"
-  finds "Đăng ký", "khai sinh" finds "đăng ký khai sinh lưu động", "sin" finds "sinh". The
-  database's word index finds the rows (``motcua.catalog.search_index``: FTS5 on SQLite, a GIN
-  index on PostgreSQL), so the answer does not scan the catalogue.
+- **Matching**: every query word must be a whole word of the folded ``search_text`` (names,
+  code, field; ``motcua.text.search_key`` folds accents, đ/Đ and punctuation), in any order; the
+  last word may be unfinished ("dang ky ket h"). "dang ky" finds "Đăng ký", "khai sinh" finds
+  "đăng ký khai sinh lưu động"; "ho" does not find "học". The database's word index finds the
+  rows (``motcua.catalog.search_index``: FTS5 on SQLite, GIN on PostgreSQL, over a narrow table
+  kept by triggers).
 - **Ranking**, on the matched rows only: (1) how well the name matches: the whole query as a
   phrase in the Vietnamese name, then every word in the name, then words found only in the
   English name, code or field; (2) whose procedure it is (``ORIGIN_*``): the commune's own,
   national, its province's variant, national internal, another province's variant; (3) shorter
-  names first
-  (the plain "Đăng ký khai sinh" before "Đăng ký khai sinh lưu động"); (4) the code.
+  names first (the plain "Đăng ký khai sinh" before "Đăng ký khai sinh lưu động"); (4) the code.
 - People type the way they speak ("lam giay khai sinh": *make a birth paper*): when no procedure
-  has every word, those with at least half of the words are returned instead, most words first.
+  has every word, those with at least half of the words are returned instead, ranked by BM25 over
+  the words that are not everywhere (``_SearchSQL._score``).
 
-Why word-prefix matching and not an FTS dictionary's ranking: Vietnamese words are single syllables
-that stemming and stop words do not fit, and one meaning on both databases lets a test on one
-prove the other.
+Why whole words and not an FTS dictionary's ranking: Vietnamese words are single syllables that
+stemming and stop words do not fit, and one meaning on both databases lets a test on one prove
+the other.
 """
 
 from __future__ import annotations
@@ -89,8 +90,9 @@ def search_page(
 ) -> SearchPage:
     """``search_procedures`` with paging: ``limit`` results from ``offset``.
 
-    One SQL statement per page (two when the loose match is needed), written out rather than
-    built with the ORM: compiling the ORM's version of this query took longer than running it.
+    One SQL statement per page (three when the loose match is needed: the strict one finding
+    nothing, the words' frequencies, the loose one), written out rather than built with the ORM:
+    compiling the ORM's version of this query took longer than running it.
     """
     words = search_words(q)
     handled = commune is not None and only_handled and has_standardized_list(commune)
