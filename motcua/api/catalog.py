@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from motcua.api.schemas import ERRORS_PUBLIC
+from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
 
 router = Router()
@@ -30,6 +32,74 @@ class ProcedureOut(Schema):
     steps: list[ProcedureStepOut]
 
 
+class FeeOut(Schema):
+    kind: str = Field(description="FEE (lệ phí), SERVICE_FEE (phí), PRICE_LEVEL (mức giá)")
+    amount_vnd: int | None
+    text: str
+
+
+class TimeOut(Schema):
+    amount: float | None
+    unit: str = Field(description="WORKING_DAY, DAY (calendar days), HOUR, MONTH or OTHER")
+    text: str = Field(description="The portal's wording when it gives no number")
+
+
+class ChannelOut(Schema):
+    method: str = Field(description="DIRECT, ONLINE or POSTAL")
+    fees: list[FeeOut]
+    time: TimeOut
+    note: str
+
+
+class CaseTimeOut(TimeOut):
+    case: str
+
+
+class ProcedureDocumentOut(Schema):
+    name: str
+    originals: int
+    copies: int
+    code: str
+    has_eform: bool
+    kind: str = Field(description="document (to hand in), heading, or condition (a sentence)")
+
+
+class DocumentGroupOut(Schema):
+    case: str
+    items: list[ProcedureDocumentOut]
+
+
+class LegalBasisOut(Schema):
+    code: str
+    name: str
+
+
+class OfficialStepOut(Schema):
+    name: str
+    text: str
+
+
+class ProcedureDetailOut(ProcedureOut):
+    level: str
+    executing_agency: str
+    promulgating_agency: str
+    portal_type: str
+    province: str | None = Field(description="Province code, for a province's own procedure")
+    has_full_record: bool
+    processing_note: str
+    document_groups: list[DocumentGroupOut]
+    document_notes: list[str]
+    channels: list[ChannelOut]
+    processing_cases: list[CaseTimeOut]
+    legal_basis: list[LegalBasisOut]
+    results: list[str]
+    subject_types: list[str] = Field(description="Who may file")
+    official_steps: list[OfficialStepOut]
+    requirements: str
+    source: str
+    source_url: str
+
+
 class ProcedureFilter(Schema):
     q: str = Field("", max_length=200, description="Accent-insensitive search text")
     limit: int = Field(50, ge=1, le=200)
@@ -39,23 +109,61 @@ class ProcedureFilter(Schema):
 def list_procedures(request, filters: Query[ProcedureFilter]):
     """Catalogue search: ``khai sinh``, ``dang ky ket hon`` and ``ĐĂNG KÝ`` all match."""
     results = search_procedures(filters.q, limit=filters.limit)
-    return [
-        ProcedureOut(
-            code=p.code,
-            name_vi=p.name_vi,
-            name_en=p.name_en,
-            field=p.field.name_vi,
-            processing_amount=p.processing_amount,
-            processing_unit=p.processing_unit,
-            legal_time=str(p.legal_time_display),
-            fee_vnd=p.fee_vnd,
-            fee_note=p.fee_note,
-            online_level=p.online_level,
-            documents=list(p.documents),
-            steps=[
-                ProcedureStepOut(role=s.role, name_vi=s.name_vi, budget_hours=s.budget_hours)
-                for s in p.steps.all()
-            ],
-        )
-        for p in results
-    ]
+    return [ProcedureOut(**_summary(p)) for p in results]
+
+
+@router.get(
+    "/{code}",
+    response={200: ProcedureDetailOut, **ERRORS_PUBLIC},
+    summary="One procedure, whole",
+)
+def get_procedure(request, code: str):
+    """Everything the catalogue holds about one procedure: documents by case (originals, copies,
+    e-form), each channel's fees and time, times per case, legal basis, results, who may file and
+    the official steps, as the national portal publishes them (ADR 0026)."""
+    p = get_object_or_404(
+        Procedure.objects.select_related("field", "province").prefetch_related("steps"),
+        code=code,
+        is_active=True,
+    )
+    return ProcedureDetailOut(
+        **_summary(p),
+        level=p.level,
+        executing_agency=p.executing_agency,
+        promulgating_agency=p.promulgating_agency,
+        portal_type=p.portal_type,
+        province=p.province.code if p.province else None,
+        has_full_record=p.has_full_record,
+        processing_note=p.processing_note,
+        document_groups=p.document_groups,
+        document_notes=p.document_notes,
+        channels=p.channels,
+        processing_cases=p.processing_cases,
+        legal_basis=p.legal_basis,
+        results=p.results,
+        subject_types=p.subject_types,
+        official_steps=p.official_steps,
+        requirements=p.requirements,
+        source=p.source,
+        source_url=p.source_url,
+    )
+
+
+def _summary(p: Procedure) -> dict:
+    return {
+        "code": p.code,
+        "name_vi": p.name_vi,
+        "name_en": p.name_en,
+        "field": p.field.name_vi,
+        "processing_amount": p.processing_amount,
+        "processing_unit": p.processing_unit,
+        "legal_time": str(p.legal_time_display),
+        "fee_vnd": p.fee_vnd,
+        "fee_note": p.fee_note,
+        "online_level": p.online_level,
+        "documents": list(p.documents),
+        "steps": [
+            ProcedureStepOut(role=s.role, name_vi=s.name_vi, budget_hours=s.budget_hours)
+            for s in p.steps.all()
+        ],
+    }

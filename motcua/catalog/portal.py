@@ -37,7 +37,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.importers import (
     ProcedureRecord,
@@ -705,3 +707,35 @@ def read_catalogue(paths: list[Path]) -> Catalogue:
 
 def _readable_name(path: Path) -> bool:
     return path.name.endswith((".json", ".jsonl", ".jsonl.gz")) and not path.name.startswith(".")
+
+
+# ---------------------------------------------------------------------------------------------
+# Words for the structure, for pages (the API gives the portal's own codes)
+
+CHANNEL_LABELS = {
+    "DIRECT": gettext_lazy("Nộp trực tiếp"),
+    "ONLINE": gettext_lazy("Nộp trực tuyến"),
+    "POSTAL": gettext_lazy("Nộp qua bưu chính"),
+}
+FEE_KIND_LABELS = {
+    "FEE": gettext_lazy("Lệ phí"),
+    "SERVICE_FEE": gettext_lazy("Phí"),
+    "PRICE_LEVEL": gettext_lazy("Mức giá"),
+}
+UNIT_LABELS = {
+    "WORKING_DAY": gettext_lazy("ngày làm việc"),
+    "DAY": gettext_lazy("ngày"),
+    "HOUR": gettext_lazy("giờ"),
+    "MONTH": gettext_lazy("tháng"),
+}
+
+
+def time_text(time: dict) -> str:
+    """ "5 ngày làm việc", the portal's text, or "" when it says nothing usable."""
+    if time.get("text"):
+        return time["text"]
+    amount, unit = time.get("amount"), time.get("unit")
+    if amount is None or unit not in UNIT_LABELS:
+        return ""
+    shown = number_format(amount)
+    return f"{shown} {UNIT_LABELS[unit]}"
