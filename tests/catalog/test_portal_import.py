@@ -304,3 +304,14 @@ def test_without_a_path_the_sample_and_the_shipped_portal_bundle_are_imported(re
     assert "1.0133611" in err  # the portal's own malformed codes are reported, not imported
     out, _err = run()
     assert out.count(" 0 tạo mới, 0 cập nhật") == 3
+
+
+@pytest.mark.django_db
+def test_staff_can_edit_the_structure_in_the_admin(admin_client, tmp_path):
+    run(write_json(tmp_path / "1.001193.json", portal_record("1.001193")))
+    birth = Procedure.objects.get(code="1.001193")
+    page = admin_client.get(reverse("admin:catalog_procedure_change", args=[birth.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="document_groups"' in html and 'name="channels"' in html
+    assert 'name="legal_basis"' in html and 'name="official_steps"' in html
