@@ -336,15 +336,30 @@ def _count(value) -> int:
     return int(amount) if amount is not None and amount == amount.to_integral_value() else 0
 
 
+# A dossier's document name holds 300 characters (dossiers.DossierDocument, docstore).
+DOCUMENT_NAME_LIMIT = 300
+
+
+def short_name(name: str, limit: int = DOCUMENT_NAME_LIMIT) -> str:
+    """The name cut at a word boundary to fit ``limit`` characters, with "…" when cut."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def flat_documents(groups: list[dict]) -> list[str]:
     """The papers to hand in, in order, each once: the intake form's list. Headings and
     conditions are left out, unless a record gives no counts at all (then every non-heading item
-    is taken rather than none)."""
+    is taken rather than none). A name longer than a dossier's document name is cut (the whole
+    wording stays in the groups)."""
     items = [item for group in groups for item in group["items"]]
     papers = [i["name"] for i in items if i["kind"] == "document"]
     if not papers:
         papers = [i["name"] for i in items if i["kind"] == "condition"]
-    return _unique(papers)
+    return _unique([short_name(name) for name in papers])
 
 
 def _time(raw) -> dict:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from motcua.catalog.importers import PROCEDURES_FILE
 from motcua.catalog.models import CatalogueSource, OnlineLevel, Procedure, ProcessStep
-from motcua.catalog.portal import PORTAL_BUNDLE, online_level
+from motcua.catalog.portal import PORTAL_BUNDLE, online_level, short_name
 from motcua.units.importers import bundled
 
 
@@ -302,6 +302,9 @@ def test_without_a_path_the_sample_and_the_shipped_portal_bundle_are_imported(re
     assert birth.catalogue_source == CatalogueSource.PORTAL_RECORD and birth.document_groups
     assert birth.name_en == "Birth registration"  # staff's English name survives
     assert "1.0133611" in err  # the portal's own malformed codes are reported, not imported
+    # Every paper's name fits a dossier's document name (the demo files dossiers with them).
+    names = [n for docs in Procedure.objects.values_list("documents", flat=True) for n in docs]
+    assert names and max(map(len, names)) <= 300
     out, _err = run()
     assert out.count(" 0 tạo mới, 0 cập nhật") == 3
 
@@ -315,3 +318,10 @@ def test_staff_can_edit_the_structure_in_the_admin(admin_client, tmp_path):
     assert page.status_code == 200
     assert 'name="document_groups"' in html and 'name="channels"' in html
     assert 'name="legal_basis"' in html and 'name="official_steps"' in html
+
+
+def test_a_long_paper_name_is_cut_for_the_intake_list_at_a_word():
+    long = "Giấy tờ " + "rất dài " * 60
+    short = short_name(long.strip())
+    assert len(short) <= 300 and short.endswith("…") and not short.endswith(" …")
+    assert long.startswith(short[:-1]) and short_name("Tờ khai") == "Tờ khai"
