@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts import access
 from motcua.accounts.access import staff_required
-from motcua.catalog.models import OnlineLevel, Procedure
+from motcua.catalog.models import OnlineLevel, Procedure, ProcedureLevel
 from motcua.catalog.portal import CHANNEL_LABELS, FEE_KIND_LABELS, time_text
 from motcua.catalog.queries import (
     commune_handles,
@@ -57,7 +58,13 @@ def commune_procedures(request):
     handled = set(procedures_for_commune(commune).values_list("code", flat=True))
     if error:
         handled = set(request.POST.getlist("codes"))  # the choice is shown again, not lost
-    procedures = Procedure.objects.filter(is_active=True).select_related("field")
+    # The commune's choice is among commune-level procedures (674 of the national catalogue's
+    # 5,666), plus any other it already handles.
+    procedures = (
+        Procedure.objects.filter(is_active=True)
+        .filter(Q(level=ProcedureLevel.COMMUNE) | Q(code__in=handled))
+        .select_related("field")
+    )
     return render(
         request,
         "catalog/commune_procedures.html",
