@@ -37,7 +37,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.importers import (
     ProcedureRecord,
@@ -334,15 +336,30 @@ def _count(value) -> int:
     return int(amount) if amount is not None and amount == amount.to_integral_value() else 0
 
 
+# A dossier's document name holds 300 characters (dossiers.DossierDocument, docstore).
+DOCUMENT_NAME_LIMIT = 300
+
+
+def short_name(name: str, limit: int = DOCUMENT_NAME_LIMIT) -> str:
+    """The name cut at a word boundary to fit ``limit`` characters, with "…" when cut."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def flat_documents(groups: list[dict]) -> list[str]:
     """The papers to hand in, in order, each once: the intake form's list. Headings and
     conditions are left out, unless a record gives no counts at all (then every non-heading item
-    is taken rather than none)."""
+    is taken rather than none). A name longer than a dossier's document name is cut (the whole
+    wording stays in the groups)."""
     items = [item for group in groups for item in group["items"]]
     papers = [i["name"] for i in items if i["kind"] == "document"]
     if not papers:
         papers = [i["name"] for i in items if i["kind"] == "condition"]
-    return _unique(papers)
+    return _unique([short_name(name) for name in papers])
 
 
 def _time(raw) -> dict:
@@ -705,3 +722,35 @@ def read_catalogue(paths: list[Path]) -> Catalogue:
 
 def _readable_name(path: Path) -> bool:
     return path.name.endswith((".json", ".jsonl", ".jsonl.gz")) and not path.name.startswith(".")
+
+
+# ---------------------------------------------------------------------------------------------
+# Words for the structure, for pages (the API gives the portal's own codes)
+
+CHANNEL_LABELS = {
+    "DIRECT": gettext_lazy("Nộp trực tiếp"),
+    "ONLINE": gettext_lazy("Nộp trực tuyến"),
+    "POSTAL": gettext_lazy("Nộp qua bưu chính"),
+}
+FEE_KIND_LABELS = {
+    "FEE": gettext_lazy("Lệ phí"),
+    "SERVICE_FEE": gettext_lazy("Phí"),
+    "PRICE_LEVEL": gettext_lazy("Mức giá"),
+}
+UNIT_LABELS = {
+    "WORKING_DAY": gettext_lazy("ngày làm việc"),
+    "DAY": gettext_lazy("ngày"),
+    "HOUR": gettext_lazy("giờ"),
+    "MONTH": gettext_lazy("tháng"),
+}
+
+
+def time_text(time: dict) -> str:
+    """ "5 ngày làm việc", the portal's text, or "" when it says nothing usable."""
+    if time.get("text"):
+        return time["text"]
+    amount, unit = time.get("amount"), time.get("unit")
+    if amount is None or unit not in UNIT_LABELS:
+        return ""
+    shown = number_format(amount)
+    return f"{shown} {UNIT_LABELS[unit]}"

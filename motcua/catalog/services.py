@@ -305,6 +305,7 @@ def _record_values(record: ProcedureRecord, field: Field, province_id: int | Non
         values.update({name: kind() for name, kind in STRUCTURE.items()})
         values["has_full_record"] = True
     else:
+        del values["name_en"]  # the portal has no English names: keep the ones staff gave
         values.update(record.extra)
         values["province"] = province_id
     values["catalogue_source"] = record.kind
