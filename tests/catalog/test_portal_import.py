@@ -325,3 +325,16 @@ def test_a_long_paper_name_is_cut_for_the_intake_list_at_a_word():
     short = short_name(long.strip())
     assert len(short) <= 300 and short.endswith("…") and not short.endswith(" …")
     assert long.startswith(short[:-1]) and short_name("Tờ khai") == "Tờ khai"
+
+
+def test_a_channels_time_reads_like_the_legal_time_in_both_languages():
+    from django.utils import translation
+
+    from motcua.catalog.portal import time_text
+
+    assert time_text({"amount": 5, "unit": "WORKING_DAY", "text": ""}) == "5 ngày làm việc"
+    assert time_text({"amount": 1, "unit": "OTHER", "text": ""}) == ""
+    assert time_text({"amount": None, "unit": "OTHER", "text": "15 ngày"}) == "15 ngày"
+    with translation.override("en"):
+        assert time_text({"amount": 5, "unit": "WORKING_DAY", "text": ""}) == "5 working days"
+        assert time_text({"amount": 2, "unit": "MONTH", "text": ""}) == "2 months"
