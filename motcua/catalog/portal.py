@@ -39,7 +39,7 @@ from pathlib import Path
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.catalog.importers import (
     ProcedureRecord,
@@ -737,12 +737,19 @@ FEE_KIND_LABELS = {
     "SERVICE_FEE": gettext_lazy("Phí"),
     "PRICE_LEVEL": gettext_lazy("Mức giá"),
 }
-UNIT_LABELS = {
-    "WORKING_DAY": gettext_lazy("ngày làm việc"),
-    "DAY": gettext_lazy("ngày"),
-    "HOUR": gettext_lazy("giờ"),
-    "MONTH": gettext_lazy("tháng"),
-}
+
+
+def _unit_words(unit: str, count: int) -> str | None:
+    # The same words as Procedure.legal_time_display, so both read alike in every language.
+    if unit == "WORKING_DAY":
+        return ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count)
+    if unit == "DAY":
+        return ngettext("%(n)s ngày", "%(n)s ngày", count)
+    if unit == "HOUR":
+        return ngettext("%(n)s giờ", "%(n)s giờ", count)
+    if unit == "MONTH":
+        return ngettext("%(n)s tháng", "%(n)s tháng", count)
+    return None
 
 
 def time_text(time: dict) -> str:
@@ -750,7 +757,5 @@ def time_text(time: dict) -> str:
     if time.get("text"):
         return time["text"]
     amount, unit = time.get("amount"), time.get("unit")
-    if amount is None or unit not in UNIT_LABELS:
-        return ""
-    shown = number_format(amount)
-    return f"{shown} {UNIT_LABELS[unit]}"
+    words = _unit_words(unit, 1 if amount == 1 else 2) if amount is not None else None
+    return words % {"n": number_format(amount)} if words else ""

@@ -325,3 +325,25 @@ def test_a_long_paper_name_is_cut_for_the_intake_list_at_a_word():
     short = short_name(long.strip())
     assert len(short) <= 300 and short.endswith("…") and not short.endswith(" …")
     assert long.startswith(short[:-1]) and short_name("Tờ khai") == "Tờ khai"
+
+
+def test_a_channels_time_reads_like_the_legal_time_in_both_languages():
+    from django.utils import translation
+
+    from motcua.catalog.portal import time_text
+
+    assert time_text({"amount": 5, "unit": "WORKING_DAY", "text": ""}) == "5 ngày làm việc"
+    assert time_text({"amount": 1, "unit": "OTHER", "text": ""}) == ""
+    assert time_text({"amount": None, "unit": "OTHER", "text": "15 ngày"}) == "15 ngày"
+    with translation.override("en"):
+        assert time_text({"amount": 5, "unit": "WORKING_DAY", "text": ""}) == "5 working days"
+        assert time_text({"amount": 2, "unit": "MONTH", "text": ""}) == "2 months"
+
+
+@pytest.mark.django_db
+def test_the_portal_bundle_alone(tmp_path):
+    out, _err = run("--portal-bundle")
+    assert "0 thủ tục JSON của dự án, 5666 tên trong danh mục, 173 hồ sơ đầy đủ" in out
+    assert Procedure.objects.filter(has_full_record=True).count() == 173
+    with pytest.raises(CommandError, match="Chỉ dùng một trong"):
+        run("--portal-bundle", tmp_path)

@@ -30,7 +30,20 @@ class Command(ImportCommand):
     bundled_file = PORTAL_BUNDLE
 
     def add_arguments(self, parser):
-        super().add_arguments(parser)
+        parser.add_argument(
+            "path",
+            nargs="?",
+            help=_(
+                "Tệp hoặc thư mục cần nhập. Bỏ trống để dùng dữ liệu đi kèm: motcua/data/"
+                "%(sample)s rồi motcua/data/%(bundle)s."
+            )
+            % {"sample": PROCEDURES_FILE, "bundle": PORTAL_BUNDLE},
+        )
+        parser.add_argument(
+            "--bundled",
+            action="store_true",
+            help=_("Dùng bản dữ liệu đi kèm gói phần mềm (như khi bỏ trống đường dẫn)."),
+        )
         parser.add_argument(
             "--portal-bundle",
             action="store_true",
