@@ -7,6 +7,9 @@ from motcua.api.router import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ho-tro/", views.support, name="support"),
+    path("kha-nang-tiep-can/", views.accessibility, name="accessibility"),
+    path("", include("motcua.units.urls")),
     path("", include("motcua.accounts.urls")),
     path("", include("motcua.desk.urls")),
     path("", include("motcua.docstore.urls")),

@@ -41,6 +41,35 @@ def _procedure_records():
     return read_procedures(bundled(PROCEDURES_FILE)).records
 
 
+# The official day swaps the migrations put in force (units 0003), as found right after the test
+# database was migrated: ``tests/units/test_day_swaps_after_migrate.py`` reads them.
+MIGRATED_DAY_OVERRIDES: dict = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrating loads the official day swaps (units 0003_load_official_day_swaps). Note what it
+    loaded, then empty the table: each test chooses its calendar (``real_day_overrides`` gives the
+    shipped swaps), so a deadline in a test does not move with next year's CSV."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from motcua.audit.append_only import flushing
+    from motcua.audit.models import AuditEntry
+    from motcua.units.models import DayOverride
+
+    with django_db_blocker.unblock():
+        MIGRATED_DAY_OVERRIDES.update({o.date: o.kind for o in DayOverride.objects.all()})
+        DayOverride.objects.all().delete()
+        calendars.invalidate_overrides()
+        # Their audit rows go too (the trail is append-only: emptied as ``flush`` empties it).
+        sources = set(AuditEntry.objects.values_list("source", flat=True))
+        assert sources <= {"migration units.0003_load_official_day_swaps"}, sources
+        with flushing(), connection.cursor() as cursor:
+            for sql in connection.ops.sql_flush(no_style(), [AuditEntry._meta.db_table]):
+                cursor.execute(sql)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     """DayOverride rows of one test are rolled back, but a process-wide cache would remember them;

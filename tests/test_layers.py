@@ -15,8 +15,19 @@ import motcua
 # Bottom to top. A component may import itself and anything in a lower layer.
 LAYERS: list[set[str]] = [
     # Foundations: small modules any app may use; they import no app.
-    {"text", "progress", "batching", "privacy", "errors", "identity", "workdays", "ui", "runmode"},
-    {"admin_readonly", "logging", "middleware", "ratelimit", "idempotency"},
+    {
+        "text",
+        "progress",
+        "batching",
+        "privacy",
+        "errors",
+        "identity",
+        "workdays",
+        "ui",
+        "runmode",
+    },
+    # ``phones`` names a wrong character as ``identity`` does.
+    {"admin_readonly", "logging", "middleware", "ratelimit", "idempotency", "phones"},
     # The append-only trail of configuration changes: units and every app above record into it.
     {"audit"},
     # The domain apps, each above what it builds on.

@@ -66,6 +66,7 @@ class Action(StrEnum):
     VIEW = "view"
     ACT = "act"  # a workflow action (which one: the workflow's own table, dossiers.workflow)
     DOWNLOAD = "download"  # a dossier's files and printed forms
+    ATTACH = "attach"  # attach the scan of a paper handed in at the counter to a dossier
     EXPORT = "export"  # a statistics page as a spreadsheet or CSV
     EDIT = "edit"  # standardise the commune's procedure list
     RECEIVE = "receive"  # receive dossiers at the counter (intake)
@@ -75,6 +76,7 @@ class Action(StrEnum):
     CONFIGURE = "configure"  # queue settings, priority groups, office hours (the admin)
     CHANGE_PRIORITY = "change_priority"
     AUDIT = "audit"  # read the commune's trail of look-ups in citizens' document stores
+    COLLECT_FEE = "collect_fee"  # record a dossier's fee paid or waived (and print its receipt)
 
 
 class Relation(StrEnum):
@@ -176,9 +178,20 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.DOSSIER, Action.ACT): Rule(
         {R: CR, S: C, L: C, A: C, SU: ANY}, gettext_lazy("Hồ sơ này không thuộc đơn vị của bạn.")
     ),
+    # Fees are paid where the result is handed over: the one-stop of the deciding commune, or of
+    # the commune that received the dossier for it.
+    (Kind.DOSSIER, Action.COLLECT_FEE): Rule(
+        {R: CR, SU: ANY}, gettext_lazy("Chỉ cán bộ bộ phận một cửa được thu phí, lệ phí.")
+    ),
     (Kind.DOSSIER, Action.DOWNLOAD): Rule(
         {**_each(COMMUNE_OFFICERS, CR), M: P, V: ASSISTED, SU: ANY},
         gettext_lazy("Bạn không được tải giấy tờ của hồ sơ này."),
+    ),
+    # Scans of the papers: the one-stop that received them (also for another commune) and the
+    # specialist who holds the papers; leaders and admins read them but do not scan.
+    (Kind.DOSSIER, Action.ATTACH): Rule(
+        {R: CR, S: C, SU: ANY},
+        gettext_lazy("Chỉ cán bộ một cửa và chuyên viên được đính kèm bản quét giấy tờ."),
     ),
     # The commune as an office: every officer and volunteer of the commune reads its procedure
     # list; its admin standardises it; reception receives dossiers; reception and volunteers

@@ -112,6 +112,9 @@ class ActionIn(Schema):
     result_summary: str = Field("", max_length=500)
     new_due_at: datetime | None = None
     waybill_number: str = Field("", max_length=40)
+    collected_by: str = Field("", max_length=8, description="self | proxy (return at counter)")
+    collector_name: str = Field("", max_length=200)
+    collector_id_number: str = Field("", max_length=40)
     note: str = Field("", max_length=2000)
 
 

@@ -133,6 +133,7 @@ def _mount() -> None:
     api.add_router("/queue", "motcua.api.queue.router", tags=["queue"])
     api.add_router("/index", "motcua.api.index.router", tags=["index"])
     api.add_router("/statistics", "motcua.api.statistics.router", tags=["statistics"])
+    api.add_router("/centers", "motcua.api.centers.router", tags=["centers"])
 
 
 _mount()

@@ -173,14 +173,17 @@ def ensure_fields(names: Iterable[str]) -> dict[str, Field]:
 
 
 def ensure_service_centers_serving_fields(
-    province_codes: Iterable[str] = ("01", "46"), *, on_progress: ProgressCallback = no_progress
+    province_codes: Iterable[str] = ("01", "46"),
+    *,
+    on_progress: ProgressCallback = no_progress,
+    demo_contacts: bool = False,
 ) -> dict:
     """The standard service centres of ``units.services.ensure_service_centers``, whose counters
     serve the catalogue fields of ``STANDARD_COUNTER_FIELDS`` (created here if missing)."""
     fields = ensure_fields(units_services.STANDARD_COUNTER_FIELDS)
     field_ids = {name: field.id for name, field in fields.items()}
     return units_services.ensure_service_centers(
-        province_codes, field_ids=field_ids, on_progress=on_progress
+        province_codes, field_ids=field_ids, on_progress=on_progress, demo_contacts=demo_contacts
     )
 
 

@@ -8,10 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from motcua.docstore.queries import match_required
+from motcua.docstore.uploads import MAX_FILES_PER_DOSSIER, CheckedUpload, check_upload
 from motcua.dossiers.models import ApplicantKind, Channel, ReturnMethod
+from motcua.dossiers.queries import Criteria
 from motcua.dossiers.services import Applicant, DocumentIn
+from motcua.dossiers.workflow import State
 from motcua.identity import validate_enterprise_code, validate_personal_id
+from motcua.phones import MAX_TYPED_LENGTH, normalize_phone
 from motcua.residents.forms import id_card_checked_field
+from motcua.ui.templatetags.ui import local_dt
 
 
 class IntakeForm(forms.Form):
@@ -32,9 +37,10 @@ class IntakeForm(forms.Form):
     # then the dossier's result enters the applicant's document store (ADR 0024).
     id_card_checked = id_card_checked_field()
     applicant_phone = forms.CharField(
-        label=_("Số điện thoại"),
-        max_length=20,
+        label=_("Số điện thoại di động"),
+        max_length=MAX_TYPED_LENGTH,
         required=False,
+        help_text=_("Để nhận tin nhắn về hồ sơ, ví dụ 0912 345 678."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
@@ -85,6 +91,12 @@ class IntakeForm(forms.Form):
     postal_address = forms.CharField(
         label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False
     )
+    # Shown with the warning when the same applicant filed the same procedure within a day.
+    confirm_repeat = forms.BooleanField(
+        label=_("Vẫn tiếp nhận hồ sơ mới"),
+        required=False,
+        help_text=_("Chỉ đánh dấu khi công dân thực sự nộp thêm một hồ sơ riêng."),
+    )
 
     def __init__(
         self,
@@ -94,12 +106,29 @@ class IntakeForm(forms.Form):
         owner_id="",
         consent_note="",
         consent_error="",
+        find_earlier=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         names = list(procedure.documents) if procedure is not None else []
         self.fields["documents"].choices = [(str(i), n) for i, n in enumerate(names)]
+        # One scan per paper of the procedure (PDF, JPEG or PNG, checked by content as portal
+        # uploads are): the paper is digitised only when its scan is attached (ADR 0028).
+        for i, name in enumerate(names):
+            self.fields[scan_field(i)] = forms.FileField(
+                label=_("Bản quét: %(name)s") % {"name": name},
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": "application/pdf,image/jpeg,image/png"}
+                ),
+            )
+        self.paper_names = names
+        self.checked_scans: dict[int, CheckedUpload] = {}
+        # The dossier the same applicant filed for this procedure within a day (the view looks
+        # it up): receiving again needs ``confirm_repeat``.
+        self.earlier = None
+        self.find_earlier = find_earlier
         # ``owner_id``: the typed number, cleaned ("" until valid); ``store``: what the officer
         # may see of that owner's store (``docstore.consent.StoreView``): the valid documents,
         # offered for reuse, under a live grant; otherwise only whether there are any.
@@ -157,8 +186,38 @@ class IntakeForm(forms.Form):
         has_papers = bool(self.stored_documents) or self.store_has_papers
         return has_papers and self.data.get("offered_for") != self.owner_id
 
+    def papers(self) -> list[dict]:
+        """Each paper of the procedure with its tick box and its scan field, for the template."""
+        boxes = list(self["documents"])
+        return [
+            {"box": boxes[i], "scan": self[scan_field(i)], "name": name}
+            for i, name in enumerate(self.paper_names)
+        ]
+
+    def clean_applicant_phone(self):
+        phone = self.cleaned_data.get("applicant_phone", "")
+        return normalize_phone(phone) if phone.strip() else ""
+
     def clean(self):
         data = super().clean()
+        ticked = set(data.get("documents") or [])
+        for i, name in enumerate(self.paper_names):
+            upload = data.get(scan_field(i))
+            if not upload:
+                continue
+            if str(i) not in ticked:
+                self.add_error(
+                    scan_field(i),
+                    _("Đã chọn bản quét cho “%(name)s”: đánh dấu giấy tờ này là đã nhận.")
+                    % {"name": name},
+                )
+                continue
+            try:
+                self.checked_scans[i] = check_upload(upload)
+            except ValidationError as exc:
+                self.add_error(scan_field(i), exc)
+        if len(self.checked_scans) > MAX_FILES_PER_DOSSIER:
+            self.add_error(None, _("Quá nhiều tệp quét cho một hồ sơ."))
         number = data.get("applicant_id_number", "")
         try:
             if data.get("applicant_kind") == ApplicantKind.ORGANISATION:
@@ -167,6 +226,8 @@ class IntakeForm(forms.Form):
                 data["applicant_id_number"] = validate_personal_id(number)
         except ValidationError as exc:
             self.add_error("applicant_id_number", exc)
+        if self.find_earlier is not None and "applicant_id_number" not in self.errors:
+            self.require_confirmation(self.find_earlier(data.get("applicant_id_number", "")))
         if data.get("return_method") == ReturnMethod.POST and not data.get("postal_address"):
             self.add_error("postal_address", _("Nhận kết quả qua bưu chính cần địa chỉ nhận."))
         return data
@@ -183,6 +244,25 @@ class IntakeForm(forms.Form):
             proxy_name=d.get("proxy_name", ""),
         )
 
+    def require_confirmation(self, earlier) -> None:
+        """Warn that the applicant filed this procedure within a day (``earlier``), unless the
+        officer confirmed that this is another dossier."""
+        self.earlier = earlier
+        if earlier is not None and not self.cleaned_data.get("confirm_repeat"):
+            self.add_error(
+                "confirm_repeat",
+                _(
+                    "Chủ hồ sơ này đã nộp thủ tục này lúc %(when)s (hồ sơ %(code)s). Kiểm tra để "
+                    "không tiếp nhận trùng; nếu đây là hồ sơ khác, đánh dấu “Vẫn tiếp nhận hồ sơ "
+                    "mới”."
+                )
+                % {"when": local_dt(earlier.submitted_at), "code": earlier.code},
+            )
+
+    def scans(self) -> dict[str, CheckedUpload]:
+        """The checked scans by the name of the paper they are of."""
+        return {self.paper_names[i]: checked for i, checked in self.checked_scans.items()}
+
     def document_list(self) -> list[DocumentIn]:
         names = dict(self.fields["documents"].choices)
         docs = [DocumentIn(names[i], originals=1) for i in self.cleaned_data.get("documents", [])]
@@ -194,6 +274,79 @@ class IntakeForm(forms.Form):
         extra = self.cleaned_data.get("other_documents", "").splitlines()
         docs += [DocumentIn(line.strip(), copies=1) for line in extra if line.strip()]
         return docs
+
+
+def scan_field(i: int) -> str:
+    return f"scan_{i}"
+
+
+class ScanForm(forms.Form):
+    """The scan of one paper of a dossier, attached on the dossier page."""
+
+    position = forms.TypedChoiceField(label=_("Giấy tờ"), coerce=int)
+    scan = forms.FileField(
+        label=_("Tệp quét (PDF, JPG hoặc PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, papers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The papers of the dossier with no file behind them yet.
+        self.fields["position"].choices = [(str(d.position), d.name) for d in papers]
+
+    def clean_scan(self):
+        self.checked = check_upload(self.cleaned_data["scan"])
+        return self.cleaned_data["scan"]
+
+
+class InboxSearchForm(forms.Form):
+    """Finding a dossier from the inbox (``dossiers.queries.find_dossiers``)."""
+
+    DUE_CHOICES = [
+        ("", _("Tất cả")),
+        ("overdue", _("Quá hạn")),
+        ("soon", _("Sắp đến hạn")),
+    ]
+
+    q = forms.CharField(
+        label=_("Tìm hồ sơ"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Mã hồ sơ, họ tên chủ hồ sơ (gõ có hoặc không dấu), số định danh hoặc số điện thoại."
+        ),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    procedure = forms.ChoiceField(label=_("Thủ tục"), required=False)
+    due = forms.ChoiceField(label=_("Hạn trả"), required=False, choices=DUE_CHOICES)
+    channel = forms.TypedChoiceField(
+        label=_("Hình thức nộp"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Tất cả")), *Channel.choices],
+    )
+
+    def __init__(self, *args, procedures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Tất cả")), *State.choices]
+        self.fields["procedure"].choices = [
+            ("", _("Tất cả")),
+            *[(code, f"{code} · {name}") for code, name in procedures],
+        ]
+
+    def criteria(self) -> Criteria:
+        if not self.is_bound or not self.is_valid():
+            return Criteria()
+        d = self.cleaned_data
+        return Criteria(
+            text=d["q"],
+            state=d["state"],
+            procedure=d["procedure"],
+            due=d["due"],
+            channel=d["channel"],
+        )
 
 
 def typed_owner_id(data) -> str:

@@ -21,6 +21,12 @@ urlpatterns = [
     path("can-bo/ho-so/<str:code>/thao-tac/<str:name>/", views.action, name="action"),
     path("can-bo/ho-so/<str:code>/bieu-mau/<str:kind>.pdf", views.form_pdf, name="form_pdf"),
     path("can-bo/ho-so/<str:code>/tep/<uuid:uuid>/", views.document_file, name="document_file"),
+    path("can-bo/ho-so/<str:code>/ket-qua.pdf", views.result_file, name="result_file"),
+    path("can-bo/ho-so/<str:code>/thu-phi/", views.payment, name="payment"),
+    path(
+        "can-bo/ho-so/<str:code>/bien-lai/<int:number>.pdf", views.fee_receipt, name="fee_receipt"
+    ),
+    path("can-bo/ho-so/<str:code>/ban-quet/", views.attach_scan, name="attach_scan"),
     path("tra-cuu/", tracking.track_lookup, name="track_lookup"),
     path("tra-cuu/<str:code>/", tracking.track, name="track"),
 ]

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from motcua.docstore.models import IdentityCheck, StoredDocument
+from motcua.docstore.models import IdentityCheck, Source, StoredDocument
 from motcua.identity import validate_enterprise_code, validate_personal_id
 from motcua.text import fold, search_key
 from motcua.workdays import VIETNAM_TZ
@@ -153,3 +153,10 @@ def _words_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if a[:shorter] == b[:shorter]:
         return True
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85
+
+
+def result_of(dossier) -> StoredDocument | None:
+    """The dossier's e-result as issued (``services.record_issued_result``), file or not."""
+    return StoredDocument.objects.filter(
+        source=Source.ISSUED, origin_dossier_code=dossier.code
+    ).first()

@@ -234,6 +234,34 @@ def record_issued_result(dossier, *, at: datetime | None = None) -> StoredDocume
     return document
 
 
+def attach_result_file(dossier, checked: CheckedUpload) -> StoredDocument | None:
+    """Give the dossier's e-result (``record_issued_result``) its file: the signed PDF the leader
+    uploaded, or the one the system rendered. Once: a result that has a file keeps it. Returns
+    None when the dossier has no e-result row (its owner number does not validate)."""
+    document = (
+        StoredDocument.objects.select_for_update()
+        .filter(source=Source.ISSUED, origin_dossier_code=dossier.code)
+        .first()
+    )
+    if document is None or document.file:
+        return document
+    document.content_type = checked.content_type
+    document.extension = checked.extension
+    document.size_bytes = checked.size
+    document.sha256 = checked.sha256
+    document.file.save(f"result{checked.extension}", checked.as_file(), save=False)
+    try:
+        with transaction.atomic():
+            document.save(
+                update_fields=["file", "content_type", "extension", "size_bytes", "sha256"]
+            )
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    logger.info("docstore: result file of dossier %s stored (%s bytes)", dossier.code, checked.size)
+    return document
+
+
 def revoke(document: StoredDocument, at: datetime | None = None) -> StoredDocument:
     """Withdraw a document from reuse (revoked, replaced or found wrong). The row stays: dossiers
     that used it still point to it. Revoking twice keeps the first time."""

@@ -13,9 +13,17 @@ from django.utils import timezone
 from motcua.accounts.models import Role, User
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
-from motcua.dossiers.models import Channel, Dossier, ReturnMethod
+from motcua.dossiers.fees import fee_due
+from motcua.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    Payment,
+    PaymentMethod,
+    ReturnMethod,
+)
 from motcua.dossiers.signals import listeners_muted
-from motcua.dossiers.workflow import Action
+from motcua.dossiers.workflow import TRANSITIONS, Action
 from motcua.units.calendars import calendar_for_center
 from motcua.units.models import Commune
 from motcua.workdays import VIETNAM_TZ
@@ -207,12 +215,25 @@ def random_applicant(rng: random.Random, commune: Commune) -> services.Applicant
     )
 
 
-class HistoryGenerator:
-    """Replays one commune's counter day by day through the services."""
+# The share of counter dossiers whose papers the demo's officers scanned at intake: the rest were
+# received on paper only, and are not digitised (ADR 0028).
+SCANNED_SHARE = 0.6
 
-    def __init__(self, commune: Commune, *, seed: int, now: datetime, per_day: int):
+
+class HistoryGenerator:
+    """Replays one commune's counter day by day through the services.
+
+    ``scanner(owner_id_number, name, at)`` keeps a scan of a paper and returns the stored
+    document (the demo passes ``motcua.demo.scans.counter_scanner()``; this app sits below the
+    document store): the papers of ``SCANNED_SHARE`` of the counter dossiers get one. Without it
+    no paper is scanned."""
+
+    def __init__(self, commune: Commune, *, seed: int, now: datetime, per_day: int, scanner=None):
         self.commune = commune
         self.rng = random.Random(seed)
+        # Its own generator, so scanning or not leaves the rest of the history as it was.
+        self.scan_rng = random.Random(seed * 7919)
+        self.scanner = scanner
         self.now = now
         self.per_day = per_day
         self.staff = staff_of(commune)
@@ -221,13 +242,59 @@ class HistoryGenerator:
         codes = [c for c in PROCEDURE_WEIGHTS if Procedure.objects.filter(code=c).exists()]
         self.procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
         self.weights = [PROCEDURE_WEIGHTS[c] for c in self.procedures]
+        self.payments: list[Payment] = []
+        self.payment_events: list[DossierEvent] = []
 
     def day(self, d: date) -> int:
         """Generate one working day's dossiers; returns how many."""
         if not self.calendar.is_working_day(d):
             return 0
         count = max(1, int(self.rng.gauss(self.per_day, self.per_day / 4)))
-        return sum(self.one_dossier(d) for _ in range(count))
+        made = sum(self.one_dossier(d) for _ in range(count))
+        self._flush_payments()
+        return made
+
+    def _pay(self, dossier: Dossier, action: str, at: datetime) -> None:
+        """A returned dossier whose procedure has a fee was paid in full when its result was
+        handed over: cash at the counter, a transfer for online dossiers. The day's payments and
+        their audit rows are written together at the end of the day (``_flush_payments``): one
+        insert each instead of a service call per dossier, so the demo's first start stays as
+        fast as it was (ADR 0029). No random draw: the history's dossiers stay the same."""
+        due = fee_due(dossier.procedure, dossier.channel)
+        if not due.amount_vnd:
+            return
+        method = PaymentMethod.TRANSFER if dossier.channel == Channel.ONLINE else PaymentMethod.CASH
+        officer = self.staff.reception
+        state = TRANSITIONS[action].target
+        self.payments.append(
+            Payment(
+                dossier=dossier,
+                number=1,
+                amount_vnd=due.amount_vnd,
+                method=method,
+                recorded_by=officer,
+                at=at,
+            )
+        )
+        self.payment_events.append(
+            DossierEvent(
+                dossier=dossier,
+                at=at,
+                actor=officer,
+                actor_role=officer.role,
+                action="record_payment",
+                from_state=state,
+                to_state=state,
+                data={"number": 1, "amount_vnd": due.amount_vnd, "method": method},
+            )
+        )
+
+    def _flush_payments(self) -> None:
+        if not self.payments:
+            return
+        Payment.objects.bulk_create(self.payments)
+        DossierEvent.objects.bulk_create(self.payment_events)
+        self.payments, self.payment_events = [], []
 
     def at_office_time(self, d: date) -> datetime:
         minutes = self.rng.randint(0, 7 * 60 + 30)
@@ -273,6 +340,15 @@ class HistoryGenerator:
             if not self._do(dossier, Action.ACCEPT_ONLINE, self.staff.reception, t):
                 return True
         else:
+            if self.scanner is not None and self.scan_rng.random() < SCANNED_SHARE:
+                docs = [
+                    services.DocumentIn(
+                        d.name,
+                        originals=1,
+                        stored_document=self.scanner(applicant.id_number, d.name, t),
+                    )
+                    for d in docs
+                ]
             dossier = services.receive_dossier(
                 officer=self.staff.reception,
                 procedure=procedure,
@@ -359,17 +435,14 @@ class HistoryGenerator:
                 return
         t = self.later(t, rng.uniform(0.5, 16))
         if dossier.return_method == ReturnMethod.POST:
-            self._do(
-                dossier,
-                Action.RETURN_BY_POST,
-                self.staff.reception,
-                t,
-                waybill_number=f"EB{rng.randint(10**8, 10**9 - 1)}VN",
-            )
+            action = Action.RETURN_BY_POST
+            inputs = {"waybill_number": f"EB{rng.randint(10**8, 10**9 - 1)}VN"}
         elif dossier.return_method == ReturnMethod.ONLINE:
-            self._do(dossier, Action.RETURN_ONLINE, self.staff.reception, t)
+            action, inputs = Action.RETURN_ONLINE, {}
         else:
-            self._do(dossier, Action.RETURN_AT_COUNTER, self.staff.reception, t)
+            action, inputs = Action.RETURN_AT_COUNTER, {}
+        if self._do(dossier, action, self.staff.reception, t, **inputs):
+            self._pay(dossier, action, t)
 
     def _maybe_extend(self, dossier: Dossier, actor: User, t: datetime) -> datetime:
         """A slow dossier gets the apology-and-extension letter while that is still allowed (one
@@ -398,8 +471,11 @@ class HistoryGenerator:
         return True
 
 
-def generate_history(*, days: int, per_day: int, seed: int = 2025, progress=None) -> int:
-    """Generate ``days`` calendar days of history up to now for every demo commune.
+def generate_history(
+    *, days: int, per_day: int, seed: int = 2025, progress=None, scanner=None
+) -> int:
+    """Generate ``days`` calendar days of history up to now for every demo commune; with
+    ``scanner``, counter papers are scanned as ``HistoryGenerator`` says.
 
     Listeners are muted: the past is replayed without texting anyone or queueing portal pushes.
     """
@@ -409,7 +485,9 @@ def generate_history(*, days: int, per_day: int, seed: int = 2025, progress=None
     with listeners_muted():
         for i, code in enumerate(DEMO_COMMUNES):
             commune = Commune.objects.get(code=code)
-            generator = HistoryGenerator(commune, seed=seed + i, now=now, per_day=per_day)
+            generator = HistoryGenerator(
+                commune, seed=seed + i, now=now, per_day=per_day, scanner=scanner
+            )
             d = today - timedelta(days=days)
             while d <= today:
                 with transaction.atomic():

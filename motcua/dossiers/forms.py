@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role, User
+from motcua.dossiers.models import Collector, PaymentMethod
+from motcua.dossiers.workflow import Action
 from motcua.workdays import VIETNAM_TZ
 
 
@@ -35,6 +37,32 @@ class ActionForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
     waybill_number = forms.CharField(label=_("Mã vận đơn bưu chính"), max_length=40)
+    result_file = forms.FileField(
+        label=_("Tệp kết quả đã ký số (PDF)"),
+        required=False,
+        help_text=_(
+            "Để trống nếu chưa có bản ký số: hệ thống lập bản điện tử (PDF) từ tên kết quả ở trên."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    collected_by = forms.ChoiceField(
+        label=_("Người nhận kết quả"),
+        choices=Collector.choices,
+        initial=Collector.SELF,
+        widget=forms.RadioSelect,
+    )
+    collector_name = forms.CharField(
+        label=_("Họ tên người nhận thay"),
+        max_length=200,
+        required=False,
+        help_text=_("Chỉ điền khi người được ủy quyền nhận thay; đối chiếu văn bản ủy quyền."),
+    )
+    collector_id_number = forms.CharField(
+        label=_("Số định danh cá nhân của người nhận thay"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -42,6 +70,8 @@ class ActionForm(forms.Form):
     def __init__(self, *args, transition, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         wanted = set(transition.needs) | {"note"}
+        if transition.action == Action.APPROVE:
+            wanted.add("result_file")
         for name in list(self.fields):
             if name not in wanted:
                 del self.fields[name]
@@ -60,3 +90,28 @@ class ActionForm(forms.Form):
         if data.get("new_due_at") is not None:
             data["new_due_at"] = timezone.localtime(data["new_due_at"], VIETNAM_TZ)
         return data
+
+
+class PaymentForm(forms.Form):
+    """A fee paid or waived at the counter (``services.record_payment`` decides)."""
+
+    method = forms.ChoiceField(
+        label=_("Hình thức"),
+        choices=PaymentMethod.choices,
+        initial=PaymentMethod.CASH,
+        widget=forms.RadioSelect,
+    )
+    amount_vnd = forms.CharField(
+        label=_("Số tiền (đồng)"),
+        max_length=20,
+        required=False,
+        help_text=_("Ví dụ: 20.000. Để trống khi miễn."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=_("Lý do miễn, giảm"),
+        max_length=300,
+        required=False,
+        help_text=_("Bắt buộc khi miễn: ghi đối tượng được miễn và căn cứ."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.workflow import STATES, NationalStatus, State
+from motcua.text import search_key
 
 
 class Channel(models.IntegerChoices):
@@ -24,6 +25,19 @@ class ReturnMethod(models.TextChoices):
     COUNTER = "counter", _("Nhận tại bộ phận một cửa")
     POST = "post", _("Nhận qua bưu chính công ích")
     ONLINE = "online", _("Nhận trực tuyến")
+
+
+class Collector(models.TextChoices):
+    """Who collected the result at the counter (the return step records it)."""
+
+    SELF = "self", _("Chủ hồ sơ tự nhận")
+    PROXY = "proxy", _("Người được ủy quyền nhận thay")
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Tiền mặt")
+    TRANSFER = "transfer", _("Chuyển khoản")
+    WAIVED = "waived", _("Miễn phí, lệ phí")
 
 
 class ApplicantKind(models.TextChoices):
@@ -75,6 +89,9 @@ class Dossier(models.Model):
         default=ApplicantKind.PERSON,
     )
     applicant_name = models.CharField(_("họ tên chủ hồ sơ"), max_length=200)
+    # The name folded for accent-insensitive search (``motcua.text.search_key``): "nguyen van an"
+    # finds "Nguyễn Văn An". Kept by ``save`` from ``applicant_name``; never typed in.
+    applicant_search = models.CharField(max_length=200, blank=True, editable=False)
     applicant_id_number = models.CharField(
         _("số định danh cá nhân / mã số doanh nghiệp"), max_length=20, db_index=True
     )
@@ -125,6 +142,15 @@ class Dossier(models.Model):
     )
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
     waybill_number = models.CharField(_("mã vận đơn"), max_length=40, blank=True)
+    # Who collected the result at the counter: the applicant, or a person they authorised (name
+    # and ID number in its normal form, ``motcua.identity``). Blank until returned at the counter.
+    collected_by = models.CharField(
+        _("người nhận kết quả"), max_length=8, choices=Collector.choices, blank=True
+    )
+    collector_name = models.CharField(_("họ tên người nhận thay"), max_length=200, blank=True)
+    collector_id_number = models.CharField(
+        _("số định danh người nhận thay"), max_length=20, blank=True
+    )
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,6 +183,8 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_commune", "state"]),
             models.Index(fields=["competent_commune", "state"]),
             models.Index(fields=["competent_commune", "received_at"]),
+            # The counter finds a dossier by the applicant's phone (the ID number has its own).
+            models.Index(fields=["applicant_phone"], name="dossier_applicant_phone_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -167,10 +195,23 @@ class Dossier(models.Model):
                 condition=models.Q(extended_due_at__isnull=True)
                 | models.Q(extended_due_at__gt=models.F("legal_due_at")),
             ),
+            # A person who collects for the applicant is named, with their ID number.
+            models.CheckConstraint(
+                name="dossier_proxy_collector_named",
+                condition=~models.Q(collected_by=Collector.PROXY)
+                | (~models.Q(collector_name="") & ~models.Q(collector_id_number="")),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.applicant_search = search_key(self.applicant_name or "")[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "applicant_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "applicant_search"}
+        super().save(*args, **kwargs)
 
     @property
     def national_status(self) -> NationalStatus:
@@ -217,6 +258,9 @@ class DossierDocument(models.Model):
     name = models.CharField(_("tên giấy tờ"), max_length=300)
     originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
+    # True exactly when a file is behind the component (``stored_document``): a scan made at the
+    # counter, an upload, or a paper reused from the store. A paper handed in without a scan is
+    # not digitised, whatever the channel (ADR 0028).
     digitized = models.BooleanField(_("đã số hóa"), default=False)
     # The e-document behind this component: uploaded or scanned for this dossier, or reused from
     # the owner's document store (``reused``: the service index counts data-store reuse).
@@ -339,6 +383,59 @@ class Interlink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.agency}"
+
+
+class Payment(models.Model):
+    """A fee (phí, lệ phí) collected for a dossier, or waived: one row per receipt (biên lai).
+
+    A dossier may have several (a state fee and a service charge, or a copy fee paid later); each
+    has its own number within the dossier and its own receipt. Rows are written only by
+    ``services.record_payment`` and never changed: a mistake is corrected by a new row and noted
+    in the audit trail. A waiver collects nothing and says why (database constraints).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    number = models.PositiveSmallIntegerField(_("số thứ tự biên lai trong hồ sơ"))
+    amount_vnd = models.PositiveIntegerField(_("số tiền (đồng)"))
+    method = models.CharField(_("hình thức"), max_length=10, choices=PaymentMethod.choices)
+    reason = models.CharField(_("lý do miễn, giảm"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm thu"))
+
+    class Meta:
+        verbose_name = _("khoản thu phí, lệ phí")
+        verbose_name_plural = _("khoản thu phí, lệ phí")
+        ordering = ["dossier", "number"]
+        indexes = [models.Index(fields=["at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="payment_number_unique"),
+            models.CheckConstraint(
+                name="payment_method_valid", condition=models.Q(method__in=PaymentMethod.values)
+            ),
+            # A waiver collects nothing and gives its reason; a collection collects something.
+            models.CheckConstraint(
+                name="payment_waiver_has_reason",
+                condition=(
+                    models.Q(method=PaymentMethod.WAIVED)
+                    & models.Q(amount_vnd=0)
+                    & ~models.Q(reason="")
+                )
+                | (~models.Q(method=PaymentMethod.WAIVED) & models.Q(amount_vnd__gt=0)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.number} {self.method} {self.amount_vnd}"
+
+    @property
+    def receipt_number(self) -> str:
+        """The receipt's number as printed: the dossier code and the payment's place in it."""
+        return f"{self.dossier.code}-BL{self.number:02d}"
 
 
 class DossierEvent(models.Model):

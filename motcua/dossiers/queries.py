@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts import access
 from motcua.accounts.models import Role, User
+from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep
 from motcua.dossiers.workflow import (
     STATES,
@@ -19,7 +21,10 @@ from motcua.dossiers.workflow import (
     action_label,
     states_needing,
 )
+from motcua.identity import normalize_id_number
+from motcua.phones import normalize_phone
 from motcua.privacy import mask_digits, mask_name
+from motcua.text import search_key
 
 # A step or dossier with less than this much working time left is shown amber.
 DUE_SOON = timedelta(hours=4)
@@ -65,6 +70,105 @@ def inbox(user: User) -> QuerySet[Dossier]:
         qs.select_related("procedure", "assigned_to", "competent_commune")
         .prefetch_related(Prefetch("steps", queryset=running, to_attr="running_steps"))
         .order_by(F("due_at").asc(nulls_first=True), "submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the officer looks for from the inbox: ``text`` is a dossier code, an applicant's name
+    (accents, case and punctuation ignored), ID number or phone, typed any way; the rest are
+    filters ("" = any). ``due``: "overdue" (the appointment has passed) or "soon" (it comes within
+    ``DUE_SOON``), both among dossiers still being processed."""
+
+    text: str = ""
+    state: str = ""
+    procedure: str = ""
+    due: str = ""
+    channel: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip() or self.state or self.procedure or self.due or self.channel)
+
+
+def find_dossiers(user: User, criteria: Criteria, now: datetime | None = None) -> QuerySet[Dossier]:
+    """Every dossier the user may see (``access``: the commune's, as the inbox), in any state,
+    that matches ``criteria``, the latest filed first. The text matches any of: the code
+    (contained, any case), the folded applicant name (``Dossier.applicant_search``, contained),
+    the ID number in its normal form (``identity.normalize_id_number``) or the phone in its
+    normal form (``phones.normalize_phone``), each exactly: the last two are indexed."""
+    now = now or timezone.now()
+    qs = visible_dossiers(user)
+    text = criteria.text.strip()
+    if text:
+        match = Q(code__icontains=text)
+        key = search_key(text)
+        if key:
+            match |= Q(applicant_search__contains=key)
+        for normal_form in (normalize_id_number, normalize_phone):
+            try:
+                value = normal_form(text)
+            except ValidationError:
+                continue
+            if value:
+                field = (
+                    "applicant_phone" if normal_form is normalize_phone else "applicant_id_number"
+                )
+                match |= Q(**{field: value})
+        qs = qs.filter(match)
+    if criteria.state:
+        qs = qs.filter(state=criteria.state)
+    if criteria.procedure:
+        qs = qs.filter(procedure__code=criteria.procedure)
+    if criteria.channel:
+        qs = qs.filter(channel=criteria.channel)
+    if criteria.due:
+        processing = [
+            s for s, info in STATES.items() if not (info.ends_processing or info.is_final)
+        ]
+        qs = qs.filter(state__in=processing)
+        if criteria.due == "overdue":
+            qs = qs.filter(due_at__lt=now)
+        else:
+            qs = qs.filter(due_at__gte=now, due_at__lte=now + DUE_SOON)
+    running = DossierStep.objects.filter(finished_at__isnull=True)
+    return (
+        qs.select_related("procedure", "assigned_to", "competent_commune")
+        .prefetch_related(Prefetch("steps", queryset=running, to_attr="running_steps"))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def procedure_choices() -> list[tuple[str, str]]:
+    """(code, name) of the procedures in force, by name: the procedure filter's choices (the
+    catalogue's list, not a scan of the dossiers, so a province-wide watch list stays fast)."""
+    return list(
+        Procedure.objects.filter(is_active=True).order_by("name_vi").values_list("code", "name_vi")
+    )
+
+
+# The same applicant filing the same procedure again within this time is asked to confirm.
+REPEAT_WITHIN = timedelta(days=1)
+
+
+def earlier_filing(
+    user: User, *, id_number: str, procedure, now: datetime | None = None
+) -> Dossier | None:
+    """The latest dossier the user may see of this applicant (ID number in normal form) for this
+    procedure, filed within ``REPEAT_WITHIN`` and not refused at the counter; None if there is
+    none. The intake form warns before a second one is received by mistake."""
+    if not id_number:
+        return None
+    now = now or timezone.now()
+    return (
+        visible_dossiers(user)
+        .filter(
+            applicant_id_number=id_number,
+            procedure=procedure,
+            submitted_at__gte=now - REPEAT_WITHIN,
+        )
+        .exclude(state=State.REFUSED_AT_RECEPTION)
+        .order_by("-submitted_at")
+        .first()
     )
 
 

@@ -25,6 +25,7 @@ from motcua.catalog.queries import commune_handles
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
+    Collector,
     Dossier,
     DossierDocument,
     DossierEvent,
@@ -32,6 +33,8 @@ from motcua.dossiers.models import (
     DossierStep,
     Extension,
     Interlink,
+    Payment,
+    PaymentMethod,
     ReturnMethod,
     SupplementRequest,
     Timeliness,
@@ -46,6 +49,8 @@ from motcua.dossiers.workflow import (
     action_label,
 )
 from motcua.identity import validate_enterprise_code, validate_personal_id
+from motcua.phones import normalize_phone
+from motcua.privacy import mask_digits
 from motcua.units.calendars import calendar_for_center
 from motcua.units.models import Commune, ServiceCenter
 from motcua.workdays import HOURS_PER_WORKING_DAY, VIETNAM_TZ, WorkCalendar, due_at, hours
@@ -258,6 +263,16 @@ def _check_intake(filing: Filing) -> Filing:
         errors["applicant_id_number"] = exc.messages
     if not (applicant.name or "").strip():
         errors["applicant_name"] = [_("Nhập họ tên chủ hồ sơ.")]
+    phone = applicant.phone or ""
+    if phone.strip():
+        # The applicant hears about the dossier by SMS at this number: a number that cannot get
+        # one is refused here, not "sent" to nobody later.
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors["applicant_phone"] = exc.messages
+    else:
+        phone = ""
     if filing.return_method == ReturnMethod.POST and not filing.postal_address.strip():
         errors["postal_address"] = [_("Nhận kết quả qua bưu chính cần địa chỉ nhận.")]
     if not procedure.is_active:
@@ -273,7 +288,7 @@ def _check_intake(filing: Filing) -> Filing:
         ]
     if errors:
         raise ValidationError(errors)
-    return replace(filing, applicant=replace(applicant, id_number=id_number))
+    return replace(filing, applicant=replace(applicant, id_number=id_number, phone=phone))
 
 
 def _default_center(commune: Commune) -> ServiceCenter | None:
@@ -308,13 +323,14 @@ def _create(filing: Filing, state: str, at: datetime, officer: User | None) -> D
         received_by=officer,
     )
     dossier.save()
-    # Papers received at the counter are scanned at intake (Decree 118 Art. 17(1)(c)); online
-    # components are digital when a file came with them.
-    _add_documents(dossier, filing.documents, start=1, digitized=filing.channel != Channel.ONLINE)
+    # A component is digitised when a file is behind it, whatever the channel: a scan made at the
+    # counter (Decree 118 Art. 17(1)(c)), an upload, or a paper reused from the store. A paper
+    # handed in without a scan is not (ADR 0028); ``attach_scan`` digitises it later.
+    _add_documents(dossier, filing.documents, start=1)
     return dossier
 
 
-def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) -> None:
+def _add_documents(dossier: Dossier, documents, *, start: int) -> None:
     for d in documents:
         _check_stored(dossier, d)
     DossierDocument.objects.bulk_create(
@@ -324,7 +340,7 @@ def _add_documents(dossier: Dossier, documents, *, start: int, digitized: bool) 
             name=d.name,
             originals=d.originals,
             copies=d.copies,
-            digitized=digitized or d.stored_document is not None,
+            digitized=d.stored_document is not None,
             stored_document=d.stored_document,
             reused=d.reused,
         )
@@ -590,11 +606,17 @@ def _send_back(d: Dossier, actor, at, note=""):
     return note, {}
 
 
-def _approve(d: Dossier, actor, at, result_summary="", note=""):
-    d.result_summary = (result_summary or "").strip() or d.procedure.name_vi
+def _approve(d: Dossier, actor, at, result_summary="", note="", result_file=None):
+    """``result_file``: what the caller knows of the result document that goes with the approval
+    (``{"source": "uploaded" | "rendered", "sha256": …}``), written into the audit event so the
+    trail says which file was issued."""
+    d.result_summary = (result_summary or "").strip()[:500] or d.procedure.name_vi
     _finish_step(d, at, actor)
     _start_step(d, "return", at, None)
-    return note, {"result_summary": d.result_summary}
+    data = {"result_summary": d.result_summary}
+    if result_file:
+        data["result_file"] = {k: str(v) for k, v in dict(result_file).items()}
+    return note, data
 
 
 def _refuse(d: Dossier, actor, at, reason="", note=""):
@@ -645,6 +667,35 @@ def _return(d: Dossier, actor, at, waybill_number="", note=""):
     return note, {}
 
 
+def _return_at_counter(
+    d: Dossier, actor, at, collected_by="", collector_name="", collector_id_number="", note=""
+):
+    """The result handed over at the counter, to the applicant or to a person they authorised
+    (named, with a valid personal ID number, kept in its normal form)."""
+    collected_by = collected_by or Collector.SELF
+    if collected_by not in Collector.values:
+        raise ValidationError({"collected_by": [_("Chọn người nhận kết quả.")]})
+    name = number = ""
+    if collected_by == Collector.PROXY:
+        errors = {}
+        name = (collector_name or "").strip()
+        if not name:
+            errors["collector_name"] = [_("Nhập họ tên người nhận thay.")]
+        try:
+            number = validate_personal_id(collector_id_number or "")
+        except ValidationError as exc:
+            errors["collector_id_number"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+    d.collected_by, d.collector_name, d.collector_id_number = collected_by, name[:200], number
+    _return(d, actor, at)
+    data = {"collected_by": collected_by}
+    if number:
+        # The trail names the person but keeps their number masked (rules of the house).
+        data.update(collector_name=d.collector_name, collector_id=mask_digits(number))
+    return note, data
+
+
 def _return_by_post(d: Dossier, actor, at, waybill_number="", note=""):
     d.waybill_number = _required_text(waybill_number, _("mã vận đơn"), "waybill_number")
     _return(d, actor, at)
@@ -667,7 +718,7 @@ _HANDLERS = {
     Action.REFUSE: _refuse,
     Action.EXTEND: _extend,
     Action.WITHDRAW: _withdraw,
-    Action.RETURN_AT_COUNTER: _return,
+    Action.RETURN_AT_COUNTER: _return_at_counter,
     Action.RETURN_BY_POST: _return_by_post,
     Action.RETURN_ONLINE: _return,
 }
@@ -699,7 +750,7 @@ def answer_supplement_online(
                 _("Hồ sơ không ở trạng thái chờ bổ sung; không cần gửi thêm giấy tờ."), "state"
             )
         last = locked.documents.order_by("-position").values_list("position", flat=True).first()
-        _add_documents(locked, documents, start=(last or 0) + 1, digitized=False)
+        _add_documents(locked, documents, start=(last or 0) + 1)
         from_state = locked.state
         locked.state = State.SUPPLEMENT_SUBMITTED
         locked.save(update_fields=["state", "updated_at"])
@@ -715,6 +766,149 @@ def answer_supplement_online(
             data={"documents": names, "by": "resident"},
         )
     return locked
+
+
+# --------------------------------------------------------------------------- fees
+
+MAX_PAYMENT_VND = 100_000_000  # far above any commune fee; a typo with extra zeros is refused
+
+
+def record_payment(
+    dossier: Dossier,
+    *,
+    officer: User,
+    amount_vnd,
+    method: str,
+    reason: str = "",
+    at: datetime | None = None,
+) -> Payment:
+    """Record a fee collected for the dossier (cash or transfer), or waived with a reason, and
+    write it to the audit trail; the fee receipt (biên lai) is printed from the row.
+
+    Only those the access rule lets collect fees on this dossier (``access.Action.COLLECT_FEE``):
+    the one-stop of the deciding or receiving commune. Raises WorkflowError (not allowed) or
+    ValidationError (an input is wrong); in both cases nothing is written.
+    """
+    at = at or timezone.now()
+    if not access.permits(officer, access.Kind.DOSSIER, access.Action.COLLECT_FEE, dossier):
+        raise WorkflowError(_("Chỉ cán bộ bộ phận một cửa được thu phí, lệ phí."), "role")
+    errors: dict[str, list[str]] = {}
+    if method not in PaymentMethod.values:
+        errors["method"] = [_("Chọn hình thức thu: tiền mặt, chuyển khoản hoặc miễn.")]
+    reason = (reason or "").strip()
+    amount = _amount(amount_vnd)
+    if method == PaymentMethod.WAIVED:
+        amount = 0
+        if not reason:
+            errors["reason"] = [_("Miễn phí, lệ phí cần ghi lý do (đối tượng được miễn).")]
+    elif amount is None or amount <= 0 or amount > MAX_PAYMENT_VND:
+        errors["amount_vnd"] = [
+            _("Số tiền phải là số nguyên dương, tính bằng đồng, không quá %(max)s.")
+            % {"max": f"{MAX_PAYMENT_VND:,}".replace(",", ".")}
+        ]
+    if len(reason) > 300:
+        errors["reason"] = [_("Lý do dài quá 300 ký tự.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.state in (State.SUBMITTED_ONLINE, State.REFUSED_AT_RECEPTION):
+            raise WorkflowError(_("Hồ sơ chưa được tiếp nhận nên chưa thu phí, lệ phí."), "state")
+        last = locked.payments.order_by("-number").values_list("number", flat=True).first()
+        payment = Payment.objects.create(
+            dossier=locked,
+            number=(last or 0) + 1,
+            amount_vnd=amount,
+            method=method,
+            reason=reason,
+            recorded_by=officer,
+            at=at,
+        )
+        _record(
+            locked,
+            "record_payment",
+            officer,
+            locked.state,
+            locked.state,
+            at=at,
+            note=reason,
+            data={"number": payment.number, "amount_vnd": amount, "method": method},
+        )
+    return payment
+
+
+def _amount(value) -> int | None:
+    """An amount in đồng as typed: digits, with dots, commas or spaces grouping thousands."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = "".join(str(value or "").split()).replace(".", "").replace(",", "")
+    text = text.removesuffix("đ").removesuffix("đồng")
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        return None
+    return int(text)
+
+
+# A scan may be attached while the dossier is at reception or being processed: not before it is
+# received, and not once its result is decided (the papers were checked by then).
+SCAN_STATES = frozenset(
+    s
+    for s, info in STATES.items()
+    if not info.is_final and not info.ends_processing and s != State.SUBMITTED_ONLINE
+)
+
+
+def attach_scan(
+    dossier: Dossier,
+    *,
+    position: int,
+    stored_document,
+    actor: User,
+    at: datetime | None = None,
+) -> DossierDocument:
+    """Put the scan of a paper handed in at the counter behind that component, which is then
+    digitised (ADR 0028). ``stored_document`` is the checked file (``docstore.services``) of the
+    dossier's applicant; only a paper without a file yet takes one, only while the dossier is at
+    reception or in processing, and only for someone who may act on the dossier. One audit event
+    names the paper."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        component = locked.documents.filter(position=position).first()
+        check_scan_allowed(locked, component, actor)
+        _check_stored(locked, DocumentIn(component.name, stored_document=stored_document))
+        component.stored_document = stored_document
+        component.digitized = True
+        component.save(update_fields=["stored_document", "digitized"])
+        _record(
+            locked,
+            "attach_scan",
+            actor,
+            locked.state,
+            locked.state,
+            at=at,
+            note=component.name,
+            data={"position": position},
+        )
+    return component
+
+
+def check_scan_allowed(dossier: Dossier, component: DossierDocument | None, actor) -> None:
+    """Raise WorkflowError unless ``actor`` may attach a scan to ``component`` of ``dossier`` now:
+    the access rule (``Action.ATTACH``), the dossier at reception or in processing, a paper of
+    this dossier with no file yet."""
+    if not access.permits(actor, access.Kind.DOSSIER, access.Action.ATTACH, dossier):
+        rule = access.RULES[(access.Kind.DOSSIER, access.Action.ATTACH)]
+        raise WorkflowError(str(rule.refusal), "scope")
+    if dossier.state not in SCAN_STATES:
+        raise WorkflowError(
+            _("Chỉ đính kèm bản quét khi hồ sơ đang ở bộ phận một cửa hoặc đang xử lý."), "state"
+        )
+    if component is None or component.dossier_id != dossier.pk:
+        raise WorkflowError(_("Hồ sơ không có giấy tờ này."), "missing")
+    if component.stored_document_id is not None:
+        raise WorkflowError(_("Giấy tờ này đã có tệp đính kèm."), "state")
 
 
 def close_expired_supplements(at: datetime | None = None) -> int:

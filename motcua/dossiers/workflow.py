@@ -219,7 +219,14 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(Action.EXTEND, PROCESSING, None, {S, L}, needs=["reason", "new_due_at"]),
         _t(Action.WITHDRAW, BEFORE_DECISION, State.STOPPED, {R}, "warning", ["reason"]),
-        _t(Action.RETURN_AT_COUNTER, AWAITING_RETURN, State.RETURNED_AT_COUNTER, {R}, "primary"),
+        _t(
+            Action.RETURN_AT_COUNTER,
+            AWAITING_RETURN,
+            State.RETURNED_AT_COUNTER,
+            {R},
+            "primary",
+            ["collected_by", "collector_name", "collector_id_number"],
+        ),
         _t(
             Action.RETURN_BY_POST,
             AWAITING_RETURN,
@@ -261,4 +268,6 @@ EVENT_LABELS = {
     "submit_online": pgettext_lazy("event", "Nộp hồ sơ trực tuyến"),
     "refuse_at_counter": pgettext_lazy("event", "Từ chối tiếp nhận tại quầy"),
     "answer_supplement_online": pgettext_lazy("event", "Công dân bổ sung hồ sơ trực tuyến"),
+    "record_payment": pgettext_lazy("event", "Thu phí, lệ phí"),
+    "attach_scan": pgettext_lazy("event", "Đính kèm bản quét giấy tờ"),
 }

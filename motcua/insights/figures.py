@@ -173,7 +173,9 @@ def with_facts(dossiers: QuerySet[Dossier], t: datetime, facts=None) -> QuerySet
 
     - ``paused_since``: when the clock stopped for a supplement still unanswered at ``t`` (None if
       it was not waiting at ``t``): such a dossier is judged at that moment instead of ``t``;
-    - ``has_digitized``: at least one component is digitised (scanned, uploaded or reused);
+    - ``has_digitized``: at least one component is digitised, i.e. has a file behind it (a scan
+      made at the counter, an upload, or a paper reused from the store); a paper handed in on
+      paper and never scanned does not count (ADR 0028);
     - ``has_e_result``: its electronic result is in the owner's document store;
     - ``has_dislike``: its rating answered "not satisfied" to at least one question.
 
@@ -189,8 +191,10 @@ def with_facts(dossiers: QuerySet[Dossier], t: datetime, facts=None) -> QuerySet
         PAUSED_SINCE: lambda: Subquery(
             waiting.order_by("-requested_at").values("requested_at")[:1]
         ),
+        # A file behind the component, not the ``digitized`` flag: the flag once marked every
+        # counter paper digitised whether anyone scanned it or not (ADR 0028).
         "has_digitized": lambda: Exists(
-            DossierDocument.objects.filter(dossier=OuterRef("pk"), digitized=True)
+            DossierDocument.objects.filter(dossier=OuterRef("pk"), stored_document__isnull=False)
         ),
         "has_e_result": lambda: Exists(issued),
         "has_dislike": lambda: Exists(

@@ -68,7 +68,7 @@ def _dossier_counts(start, end, t) -> dict:
         "dossiers_with_petition_or_dislike": Count("pk", filter=received & Q(has_dislike=True)),
         # 4.1: the electronic result is in the owner's store.
         "dossiers_e_result": Count("pk", filter=received & Q(has_e_result=True)),
-        # 4.2: at least one component digitised (scanned, uploaded or reused).
+        # 4.2: at least one component digitised: a file behind it (scanned, uploaded or reused).
         "dossiers_digitized": Count("pk", filter=received & Q(has_digitized=True)),
         # 4.3: at least one component reused from already-digitised data.
         "dossiers_reused_data": Count("pk", filter=received & Q(has_reused=True)),

@@ -25,9 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.notify.adapters import (
     Adapter,
@@ -37,6 +40,7 @@ from motcua.notify.adapters import (
     masked_recipient,
 )
 from motcua.notify.models import Channel, Message, Status
+from motcua.phones import normalize_phone
 from motcua.privacy import mask_text
 
 logger = logging.getLogger("motcua.notify")
@@ -71,23 +75,28 @@ def enqueue(
     data: dict | None = None,
     redact_after_send: bool = False,
 ) -> Message | None:
-    """Queue one message, inside the caller's transaction; returns it, or None when nothing was
-    queued (no recipient, or a message with this ``dedupe_key`` exists already).
+    """Queue one message, inside the caller's transaction; returns it, or None when a message
+    with this ``dedupe_key`` exists already.
+
+    The recipient is checked first (``check_recipient``): a phone number in its normal form
+    (``motcua.phones``) for SMS and Zalo, an e-mail address for e-mail. A message to an empty or
+    invalid recipient is written already failed, with the reason in ``last_error``: never sent,
+    never counted as sent, and shown where officers read the dossier's messages.
 
     Delivery starts after the caller's transaction commits (a rolled-back change sends nothing).
     ``at`` is when the message was written and may first be sent; ``data`` holds template
     parameters for channels that need them (Zalo ZNS). ``redact_after_send`` wipes the body once
     sent (sign-in codes must not stay readable in the outbox).
     """
-    recipient = (recipient or "").strip()
-    if not recipient:
-        return None
     if channel not in Channel.values:
         raise ValueError(f"unknown notification channel {channel!r}")
     at = at or timezone.now()
+    recipient, problem = check_recipient(channel, recipient)
+    refused = {"status": Status.FAILED, "last_error": mask_text(problem)[:500]} if problem else {}
     message, created = Message.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={
+            **refused,
             "channel": channel,
             "recipient": recipient[:254],
             "subject": subject[:200],
@@ -101,8 +110,30 @@ def enqueue(
     )
     if not created:
         return None
+    if problem:
+        logger.warning(
+            "notify: %s %s not sent: %s", channel, message.uuid, message.last_error or problem
+        )
+        return message
     _deliver_after_commit()
     return message
+
+
+def check_recipient(channel: str, recipient) -> tuple[str, str]:
+    """The recipient in the form the channel's adapter takes, and "" — or the recipient as given
+    (trimmed) and why no message can reach it, in words an officer understands."""
+    recipient = (recipient or "").strip() if isinstance(recipient, str) else ""
+    if not recipient:
+        return "", _("Không có người nhận: chưa có số điện thoại hoặc địa chỉ thư điện tử.")
+    if "\x00" in recipient:
+        return "", _("Người nhận chứa ký tự không hợp lệ.")
+    try:
+        if channel == Channel.EMAIL:
+            validate_email(recipient)
+            return recipient, ""
+        return normalize_phone(recipient), ""
+    except ValidationError as exc:
+        return recipient, _("Người nhận không hợp lệ: %(reason)s") % {"reason": exc.messages[0]}
 
 
 def _deliver_after_commit() -> None:

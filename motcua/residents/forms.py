@@ -99,8 +99,10 @@ class OnlineSubmissionForm(forms.Form):
     # the browser sending it again) files one dossier (docs/decisions/0019).
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, procedure, stored_documents=(), **kwargs):
+    def __init__(self, *args, procedure, stored_documents=(), kept=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Files kept from an earlier try of this form (``residents.pending``), by paper.
+        self.kept = dict(kept or {})
         if not self.is_bound:
             self.initial["submission_key"] = new_submission_key()
         self.procedure = procedure
@@ -112,7 +114,12 @@ class OnlineSubmissionForm(forms.Form):
         self.document_rows = []
         for r in required:
             self.fields[f"file_{r.position}"] = forms.FileField(label=r.name, required=False)
-            row = {"name": r.name, "file": f"file_{r.position}", "reuse": None}
+            row = {
+                "name": r.name,
+                "position": r.position,
+                "file": f"file_{r.position}",
+                "reuse": None,
+            }
             if stored_documents:
                 self.fields[f"reuse_{r.position}"] = self._reuse_field(r, stored_documents)
                 row["reuse"] = f"reuse_{r.position}"
@@ -151,7 +158,7 @@ class OnlineSubmissionForm(forms.Form):
         chosen = [
             i
             for i in range(len(self.document_names))
-            if data.get(f"file_{i}") or data.get(f"reuse_{i}")
+            if data.get(f"file_{i}") or data.get(f"reuse_{i}") or i in self.kept
         ]
         if not chosen and not self.errors:
             raise ValidationError(
@@ -163,6 +170,8 @@ class OnlineSubmissionForm(forms.Form):
         return [
             {
                 "name": row["name"],
+                "position": row["position"],
+                "kept": self.kept.get(row["position"]),
                 "file": self[row["file"]],
                 "reuse": self[row["reuse"]] if row["reuse"] else None,
             }

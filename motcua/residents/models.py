@@ -6,6 +6,8 @@ through an identity provider (VNeID-style single sign-on). Only a provider-verif
 the resident's document store (``motcua.docstore``): a typed-in number proves nothing.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +97,34 @@ class ResidentToken(models.Model):
 
     def __str__(self) -> str:
         return f"token #{self.pk} of resident #{self.resident_id}"
+
+
+def _pending_path(instance: "PendingUpload", filename: str) -> str:
+    # No name the sender chose and no personal data in the path: paths end up in logs.
+    return f"pending/{instance.created_at:%Y/%m/%d}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class PendingUpload(models.Model):
+    """A file that passed the upload check on a filing form whose other answers did not: kept
+    for the same person's next try of the same form (``motcua.residents.pending``), so a
+    resident on a slow phone does not have to choose and send every photo again. The form
+    carries ``token`` in a hidden field; only its ``owner`` (the resident, or the helper filing
+    for one) can use it. It is deleted when the dossier is filed, when the person removes it, or
+    after ``pending.KEEP_FOR``."""
+
+    token = models.CharField(max_length=64, unique=True)
+    owner = models.CharField(max_length=40, db_index=True)  # "resident:<pk>" or "user:<pk>"
+    position = models.PositiveSmallIntegerField()  # the paper it was sent for (file_<position>)
+    original_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=_pending_path)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=8)
+    size_bytes = models.PositiveIntegerField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm đang giữ")
+        verbose_name_plural = _("tệp đính kèm đang giữ")
+
+    def __str__(self) -> str:
+        return f"pending upload #{self.pk} ({self.owner})"

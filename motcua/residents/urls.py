@@ -17,6 +17,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/da-nop/", views.submitted, name="submitted"),
     path("ho-so-cua-toi/<str:code>/bo-sung/", views.answer_supplement, name="answer_supplement"),
     path("ho-so-cua-toi/<str:code>/tep/<uuid:uuid>/", views.document_file, name="document_file"),
+    path("ho-so-cua-toi/<str:code>/ket-qua.pdf", views.result_file, name="result_file"),
     path("giay-to-cua-toi/", views.my_documents, name="my_documents"),
     path("giay-to-cua-toi/ma-cho-can-bo/", views.share_code, name="share_code"),
     path("ho-tro/nop-ho-so/", views.assisted_start, name="assisted_start"),

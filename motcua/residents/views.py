@@ -23,18 +23,19 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.queries import search_procedures
 from motcua.docstore import consent as docstore_consent
 from motcua.docstore import queries as docstore_queries
-from motcua.docstore.downloads import file_response
+from motcua.docstore.downloads import file_response, result_response
 from motcua.docstore.models import AccessEvent
 from motcua.dossiers import queries as dossier_queries
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.views import tracking_url
 from motcua.dossiers.workflow import State
 from motcua.errors import PublicNotFound
 from motcua.feedback.links import rating_url
 from motcua.idempotency.services import Answer, fingerprint_of, once
 from motcua.privacy import mask_digits
 from motcua.ratelimit import client_address
-from motcua.residents import consent, filing, identity, queries, services, sessions
+from motcua.residents import consent, filing, identity, pending, queries, services, sessions
 from motcua.residents.forms import (
     AssistedSubmissionForm,
     CodeForm,
@@ -246,12 +247,15 @@ def _filing_page(request, procedure, commune, *, resident, helper):
     if helper is not None:
         extra["can_check_id_card"] = _may_check_id_card(helper)
     form_class = AssistedSubmissionForm if helper is not None else OnlineSubmissionForm
+    owner = pending.owner_key(resident=resident, helper=helper)
+    kept = pending.kept_for(request.POST, owner=owner) if request.method == "POST" else {}
     form = form_class(
         request.POST or None,
         request.FILES or None,
         procedure=procedure,
         stored_documents=stored,
         initial=_initial_applicant(resident),
+        kept=kept,
         **extra,
     )
     if request.method == "POST" and form.is_valid():
@@ -261,6 +265,8 @@ def _filing_page(request, procedure, commune, *, resident, helper):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+    if request.method == "POST":
+        _keep_good_files(request, form, owner)
     return render(
         request,
         "residents/submit.html",
@@ -275,6 +281,23 @@ def _filing_page(request, procedure, commune, *, resident, helper):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _keep_good_files(request, form, owner: str) -> None:
+    """After a failed try, keep every newly sent file that passed the check (a file with its own
+    error is not kept: the error says to choose another), replacing the one kept for the same
+    paper, so the next try need not send it again (``residents.pending``)."""
+    for position in range(len(form.document_names)):
+        field = f"file_{position}"
+        upload = request.FILES.get(field)
+        if not upload or form.errors.get(field):
+            continue
+        kept = pending.keep(upload, owner=owner, position=position)
+        if kept is not None:
+            previous = form.kept.get(position)
+            if previous is not None:
+                pending.discard([previous])
+            form.kept[position] = kept
 
 
 def _initial_applicant(resident) -> dict:
@@ -299,6 +322,7 @@ def _file_once(request, form, procedure, commune, *, resident, helper, stored):
 
     def file_and_answer() -> Answer:
         dossier = _file(form, procedure, commune, resident=resident, helper=helper, stored=stored)
+        pending.discard(form.kept.values())  # filed: the kept files are in the dossier now
         target = "residents:assisted_done" if helper else "residents:submitted"
         return Answer(302, reverse(target, args=[dossier.code]))
 
@@ -344,7 +368,7 @@ def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:
             address=data["applicant_address"],
         ),
         document_names=form.document_names,
-        uploads={i: data.get(f"file_{i}") for i in range(count)},
+        uploads={i: _upload_for(form, i) for i in range(count)},
         reused={i: by_uuid[data[f"reuse_{i}"]] for i in range(count) if data.get(f"reuse_{i}")},
         return_method=data["return_method"],
         postal_address=data.get("postal_address", ""),
@@ -354,6 +378,15 @@ def _file(form, procedure, commune, *, resident, helper, stored) -> Dossier:
         consent=consent,
         id_card_checked_by=checked_by,
     )
+
+
+def _upload_for(form, position: int):
+    """The file for paper ``position``: a newly chosen one, else the one kept from a failed try."""
+    chosen = form.cleaned_data.get(f"file_{position}")
+    if chosen:
+        return chosen
+    kept = form.kept.get(position)
+    return pending.as_upload(kept) if kept is not None else None
 
 
 @resident_required
@@ -447,6 +480,16 @@ def document_file(request, code, uuid):
         raise PublicNotFound(_("Không tìm thấy tệp trong hồ sơ của bạn."))
     document = component.stored_document
     return file_response(document, filing.document_type_code(document.name))
+
+
+@resident_required
+def result_file(request, code):
+    """The e-result of one's own dossier (the signed or rendered PDF), as a download."""
+    dossier = queries.my_dossier(current_resident(request), code)
+    response = result_response(dossier, tracking_url=tracking_url(dossier.code, request))
+    if response is None:
+        raise PublicNotFound(_("Hồ sơ của bạn chưa có kết quả giải quyết."))
+    return response
 
 
 # What a citizen sees of who looked at their store: the officers' look-ups, codes and grants, by

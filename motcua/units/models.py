@@ -11,6 +11,7 @@ Codes are therefore unique among *open* rows, not across history.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -253,6 +254,15 @@ class Commune(models.Model):
         """
         return self.agency_id or f"{self.province.code}.{self.code}"
 
+    @property
+    def short_name(self) -> str:
+        """The name without its unit type: "Hoàn Kiếm" for "Phường Hoàn Kiếm" (what people type
+        to find it)."""
+        for prefix in ("Phường ", "Xã ", "Đặc khu "):
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
+
     def fill_derived(self) -> None:
         self.name = nfc(self.name)
         self.search_name = search_key(self.name)
@@ -287,7 +297,20 @@ class ServiceCenter(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    hotline = models.CharField(
+        _("đường dây nóng"),
+        max_length=30,
+        blank=True,
+        help_text=_("Số người dân gọi để hỏi, góp ý hoặc phản ánh; để trống nếu không có."),
+    )
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Where the centre is, for a plain link to OpenStreetMap (no map is embedded in our pages).
+    latitude = models.DecimalField(
+        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     office_hours = models.CharField(
         _("giờ làm việc"),
         max_length=100,
@@ -322,6 +345,17 @@ class ServiceCenter(models.Model):
         return self.name
 
     @property
+    def map_url(self) -> str:
+        """A plain link to OpenStreetMap: a pin at the coordinates when staff entered them,
+        otherwise a search for the address. No map is embedded: our pages load nothing from
+        other sites (Content-Security-Policy ``default-src 'self'``)."""
+        if self.latitude is not None and self.longitude is not None:
+            lat, lon = f"{self.latitude:f}", f"{self.longitude:f}"
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+        place = self.address or f"{self.commune.name}, {self.commune.province.full_name}"
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": place})
+
+    @property
     def office_hours_display(self) -> str:
         """``08:00–12:00, 13:00–17:00`` for residents (the stored form is for machines)."""
         try:
@@ -340,6 +374,8 @@ class ServiceCenter(models.Model):
         from motcua.units.calendars import office_hours_problem
 
         errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Nhập cả vĩ độ và kinh độ, hoặc để trống cả hai.")
         problem = office_hours_problem(self.office_hours)
         if problem:
             errors["office_hours"] = problem

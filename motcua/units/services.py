@@ -268,6 +268,7 @@ def create_service_center(
     name: str,
     address: str = "",
     phone: str = "",
+    hotline: str = "",
     email: str = "",
     office_hours: str = DEFAULT_OFFICE_HOURS,
     saturday_reception: bool = False,
@@ -282,6 +283,7 @@ def create_service_center(
         name=name,
         address=address,
         phone=phone,
+        hotline=hotline,
         email=email,
         office_hours=office_hours,
         saturday_reception=saturday_reception,
@@ -339,12 +341,32 @@ def center_name_for(commune: Commune) -> str:
     return f"Trung tâm Phục vụ hành chính công {commune.name[:1].lower()}{commune.name[1:]}"
 
 
+# Demo phone numbers use each province's landline area code (Hà Nội 024, Huế 0234) and are
+# derived from the commune code, so every demo centre has its own number, the same on every run.
+DEMO_AREA_CODES = {"01": "024", "46": "0234"}
+
+
+def demo_contact_numbers(commune: Commune) -> tuple[str, str]:
+    """The (phone, hotline) a demo centre shows: ``024 38 00 0700`` style landlines made from
+    the commune code. Only ``motcua demo`` uses them; real installs enter their own."""
+    area = DEMO_AREA_CODES.get(commune.province.code, f"02{commune.province.code}")
+    digits = 8 if len(area) == 3 else 7
+    phone = ("38" + commune.code + "00")[:digits]
+    hotline = ("39" + commune.code + "99")[:digits]
+
+    def spaced(number: str) -> str:
+        return f"{area} {' '.join(number[i : i + 4] for i in range(0, len(number), 4))}"
+
+    return spaced(phone), spaced(hotline)
+
+
 @transaction.atomic
 def ensure_service_centers(
     province_codes: Iterable[str] = ("01", "46"),
     *,
     field_ids: Mapping[str, int],
     on_progress: ProgressCallback = no_progress,
+    demo_contacts: bool = False,
 ) -> dict:
     """Give every current commune of these provinces (default Hà Nội 01, Huế 46) a main service
     centre with the standard counters, for demos and first installs.
@@ -354,6 +376,8 @@ def ensure_service_centers(
     _fields``) looks them up. A commune that already has a main centre keeps it untouched (staff
     may have renamed it or changed its hours); a centre without counters gets the standard ones.
     Contact details are left blank rather than invented: residents would call a made-up number.
+    Only the demo (``demo_contacts``) gives its centres phone and hotline numbers
+    (``demo_contact_numbers``), and fills them in where a demo centre has none.
     """
 
     communes = list(
@@ -378,6 +402,17 @@ def ensure_service_centers(
         for c in communes
         if c.id not in has_center
     ]
+    if demo_contacts:
+        for center in new_centers:
+            center.phone, center.hotline = demo_contact_numbers(center.commune)
+        without_numbers = list(
+            ServiceCenter.objects.filter(
+                commune__in=communes, parent__isnull=True, phone="", hotline=""
+            ).select_related("commune__province")
+        )
+        for center in without_numbers:
+            center.phone, center.hotline = demo_contact_numbers(center.commune)
+        ServiceCenter.objects.bulk_update(without_numbers, ["phone", "hotline"])
     ServiceCenter.objects.bulk_create(new_centers, batch_size=BATCH_SIZE)
     record_changes(
         Kind.OFFICE_HOURS,

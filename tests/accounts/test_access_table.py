@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from motcua.api.router import api
 from tests.accounts.world import MONTH, PERSONAS, STAFF, AccessWorld
+from tests.docstore.conftest import pdf_bytes, upload
 
 OK, NOT_FOUND, FORBIDDEN, SIGN_IN, UNAUTHORIZED = "ok", "404", "403", "sign-in", "401"
 
@@ -142,6 +143,64 @@ ROWS = [
         "dossier/download",
         _r("dossiers:document_file", code("dossier_a"), lambda w: w.scan.uuid),
         ok=A_OFFICERS | {"monitor", "superuser"},
+    ),
+    Row(
+        "dossiers:result_file",
+        "dossier/download (the result PDF)",
+        _r("dossiers:result_file", code("dossier_done")),
+        ok=A_OFFICERS | {"monitor", "superuser"},
+    ),
+    Row(
+        "dossiers:fee_receipt",
+        "dossier/download (a fee receipt)",
+        _r("dossiers:fee_receipt", code("dossier_done"), 1),
+        ok=A_OFFICERS | {"monitor", "superuser"},
+    ),
+    Row(
+        "dossiers:payment",
+        "dossier/collect_fee (the payment page)",
+        _r("dossiers:payment", code("dossier_done")),
+        ok={"a.reception", "superuser"},
+        forbidden=A_OFFICERS - {"a.reception"} | {"monitor"},
+    ),
+    Row(
+        "dossiers:payment",
+        "dossier/collect_fee (received by b for a)",
+        _r("dossiers:payment", code("dossier_ba")),
+        ok={"a.reception", "b.reception", "superuser"},
+        forbidden=A_OFFICERS - {"a.reception"} | {"b.leader", "monitor"},
+    ),
+    Row(
+        "dossiers:payment",
+        "dossier/collect_fee (record one)",
+        _r("dossiers:payment", code("dossier_done")),
+        method="post",
+        data=lambda w: {"method": "cash", "amount_vnd": "8.000"},
+        ok={"a.reception", "superuser"},
+        forbidden=A_OFFICERS - {"a.reception"} | {"monitor"},
+    ),
+    Row(
+        "dossiers:action",
+        "dossier/act (approve with a result file)",
+        _r("dossiers:action", code("dossier_a"), "approve"),
+        ok=A_OFFICERS | {"superuser"},
+        forbidden={"monitor"},
+    ),
+    Row(
+        "dossiers:action",
+        "dossier/act (return at the counter)",
+        _r("dossiers:action", code("dossier_done"), "return_at_counter"),
+        ok=A_OFFICERS | {"superuser"},
+        forbidden={"monitor"},
+    ),
+    Row(
+        "dossiers:attach_scan",
+        "dossier/attach (received by b for a)",
+        _r("dossiers:attach_scan", code("dossier_ba")),
+        method="post",
+        data=lambda w: {"position": "1", "scan": upload("scan.pdf", pdf_bytes())},
+        ok={"a.reception", "a.specialist", "colleague", "b.reception", "superuser"},
+        forbidden={"a.leader", "a.commune_admin", "b.leader", "monitor"},
     ),
     Row(
         "dossiers:intake",
@@ -499,6 +558,10 @@ ROWS = [
 PUBLIC = {
     "home",
     "healthz",
+    "support",
+    "accessibility",
+    "units:directory",
+    "units:center",
     "accounts:login",
     "accounts:logout",
     "dossiers:track_lookup",
@@ -536,12 +599,15 @@ RESIDENTS = {
     "residents:submitted": ("X",),
     "residents:answer_supplement": ("X",),
     "residents:document_file": ("X", "00000000-0000-0000-0000-000000000000"),
+    "residents:result_file": ("X",),
     "residents:my_documents": (),
     "residents:share_code": (),
     "queueing:mine": (),
 }
 PUBLIC_API = {
     "GET /api/v1/units",
+    "GET /api/v1/centers",
+    "GET /api/v1/centers/{center_id}",
     "GET /api/v1/procedures",
     "GET /api/v1/calendar/due",
     "GET /api/v1/track/{code}",
@@ -720,3 +786,30 @@ def test_the_admin_is_for_staff_accounts_only(w, clients):
             assert response.status_code == 200
         else:
             assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+# The public directory and help pages: every persona reads them (they show what a centre
+# publishes at its door, nothing about people).
+READ_BY_EVERYONE = {
+    "support": lambda w: reverse("support"),
+    "accessibility": lambda w: reverse("accessibility"),
+    "units:directory": lambda w: reverse("units:directory") + "?q=hoan+kiem",
+    "units:center": lambda w: reverse("units:center", args=[w.a.centers.first().pk]),
+    "GET /api/v1/centers": lambda w: "/api/v1/centers?province=01",
+    "GET /api/v1/centers/{center_id}": lambda w: f"/api/v1/centers/{w.a.centers.first().pk}",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(READ_BY_EVERYONE))
+def test_every_persona_reads_the_public_directory_and_help_pages(w, clients, route):
+    assert route in PUBLIC | PUBLIC_API
+    url = READ_BY_EVERYONE[route](w)
+    for persona in PERSONAS:
+        if route.startswith("GET /api/"):
+            token = w.tokens.get(persona)
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+            response = clients["anonymous"].get(url, **headers)
+        else:
+            response = clients[persona].get(url)
+        assert response.status_code == 200, (persona, route, response.status_code)

@@ -109,6 +109,18 @@ class AccessWorld(World):
         self.dossier_ba = self.receive(
             officer=self.officers_b[Role.RECEPTION], competent_commune=self.a
         )
+        # Approved (its result rendered on download) and paid: the result and fee-receipt rows.
+        done = self.receive(at=vn(2025, 7, 7, 9, 30))
+        for action, actor in (
+            ("forward", self.officers_a[Role.RECEPTION]),
+            ("propose", self.officers_a[Role.SPECIALIST]),
+            ("approve", self.officers_a[Role.LEADER]),
+        ):
+            done = dossier_services.perform(done, action, actor=actor, at=vn(2025, 7, 7, 11))
+        dossier_services.record_payment(
+            done, officer=self.officers_a[Role.RECEPTION], amount_vnd=8000, method="cash"
+        )
+        self.dossier_done = done
         self.dossier_assisted = resident_services.submit_assisted(
             helper=self.volunteer,
             consent=resident_services.AssistedConsent(given_by="Trần Thị Bích Ngọc"),

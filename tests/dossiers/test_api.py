@@ -166,3 +166,21 @@ def test_openapi_document_lists_the_contract(client, db):
         "/api/v1/track/{code}",
     ]:
         assert path in paths, path
+
+
+def test_api_refuses_a_phone_no_sms_can_reach_and_stores_the_normal_form(client, world, token):
+    """Issue 15: the API goes through the same intake check as the counter."""
+    body = new_dossier_body(
+        applicant={"name": "Phạm Thị Hoa", "id_number": GOOD_ID, "phone": "abc xyz"}
+    )
+    response, data = call(client, "post", "/dossiers", token, body)
+    assert response.status_code == 422
+    assert "chữ số" in " ".join(data["fields"]["applicant_phone"])
+    assert Dossier.objects.count() == 0
+
+    body = new_dossier_body(
+        applicant={"name": "Phạm Thị Hoa", "id_number": GOOD_ID, "phone": "+84 987 654 321"}
+    )
+    response, data = call(client, "post", "/dossiers", token, body)
+    assert response.status_code == 201, data
+    assert Dossier.objects.get().applicant_phone == "0987654321"

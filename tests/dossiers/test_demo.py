@@ -47,3 +47,20 @@ def test_history_has_every_outcome_and_consistent_audit(demo_world):
     for dossier in Dossier.objects.order_by("?")[:50]:
         last = DossierEvent.objects.filter(dossier=dossier).order_by("at", "id").last()
         assert last.to_state == dossier.state
+
+
+def test_returned_demo_dossiers_with_a_fee_are_paid_and_their_result_renders(demo_world):
+    from motcua.docstore.downloads import result_response
+    from motcua.dossiers.fees import fee_due
+    from motcua.dossiers.models import Payment
+
+    generate_history(days=20, per_day=4, seed=7)
+    returned = Dossier.objects.filter(state__startswith="returned").select_related("procedure")
+    paid = set(Payment.objects.values_list("dossier_id", flat=True))
+    assert paid, "some returned dossier has a fee"
+    for d in returned:
+        assert (d.pk in paid) == bool(fee_due(d.procedure, d.channel).amount_vnd), d.code
+    assert DossierEvent.objects.filter(action="record_payment").count() == len(paid)
+    done = returned.exclude(result_summary="").first()
+    response = result_response(done)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

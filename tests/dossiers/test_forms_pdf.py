@@ -54,7 +54,7 @@ def test_receipt_carries_code_dates_documents_and_a_scannable_qr(world):
 
 def test_supplement_refusal_apology_stop_and_control_slip(world):
     d = world.receive(at=vn(2025, 7, 7, 9))
-    assert [k for k, _ in available_forms(d)] == ["receipt", "control"]
+    assert [k for k, _ in available_forms(d)] == ["receipt", "receipt_a4", "control"]
     with pytest.raises(FormNotAvailable):
         render_form("apology", d, tracking_url=URL)
     perform(d, "forward", actor=world.reception, at=vn(2025, 7, 7, 10))
@@ -79,6 +79,7 @@ def test_supplement_refusal_apology_stop_and_control_slip(world):
     )
     assert [k for k, _ in available_forms(d)] == [
         "receipt",
+        "receipt_a4",
         "supplement",
         "apology",
         "stop",

@@ -35,7 +35,7 @@ def test_dossier_from_intake_to_return_and_tracking_by_qr(
     page.get_by_label("Họ và tên / Tên tổ chức").fill("Vũ Thị Thu Hà")
     page.get_by_label("Số định danh cá nhân (CCCD) / Mã số doanh nghiệp").fill(GOOD_ID)
     page.get_by_label("Số điện thoại").fill("0903123456")
-    page.get_by_label("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân").check()
+    page.get_by_label("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân", exact=True).check()
     screenshot(page, "intake-form")
     page.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()
 
@@ -61,7 +61,8 @@ def test_dossier_from_intake_to_return_and_tracking_by_qr(
 
     sign_in_officer(page, base, world.reception.username)
     page.goto(f"{base}/can-bo/ho-so/{code}/")
-    page.get_by_role("button", name="Trả kết quả tại quầy").click()
+    page.get_by_role("link", name="Trả kết quả tại quầy").click()
+    page.get_by_role("button", name="Xác nhận: Trả kết quả tại quầy").click()
     assert page.get_by_text("Đã trả kết quả tại quầy").first.is_visible()
     screenshot(page, "dossier-returned")
     sign_out(page)

@@ -60,7 +60,7 @@ def test_book_a_number_from_home_on_a_phone(q, phone_page, live_server, screensh
         "Ông/bà sẽ đến trung tâm của xã, phường nào?"
     )
     check(page, "book-center", screenshot)
-    page.get_by_label("Xã, phường").select_option(label="Phường Hoàn Kiếm")
+    page.get_by_label("Xã, phường").select_option(label="Hoàn Kiếm (phường)")
     page.get_by_role("button", name="Tiếp tục").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(q.center.name)

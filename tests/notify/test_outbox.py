@@ -37,10 +37,39 @@ def test_enqueue_writes_a_pending_message_once(db):
     assert Message.objects.get().body == "Xin chào"
 
 
-def test_enqueue_skips_empty_recipients_and_refuses_unknown_channels(db):
-    assert enqueue("email", "", "Nội dung", dedupe_key="nobody:1") is None
-    assert enqueue("sms", "   ", "Nội dung", dedupe_key="nobody:2") is None
-    assert not Message.objects.exists()
+def test_a_message_to_nobody_is_written_failed_with_the_reason_and_never_sent(
+    db, django_capture_on_commit_callbacks
+):
+    """Issue 15: "abc xyz" as a phone was "sent" to nobody and counted as sent. Now a message to
+    an empty or invalid recipient is failed at once, says why, and no worker ever sends it."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        nobody = enqueue("email", "", "Nội dung", dedupe_key="nobody:1", at=T0)
+        blank = enqueue("sms", "   ", "Nội dung", dedupe_key="nobody:2", at=T0)
+        letters = enqueue("sms", "abc xyz", "Nội dung", dedupe_key="nobody:3", at=T0)
+        landline = enqueue("zalo", "024 3825 1234", "Nội dung", dedupe_key="nobody:4", at=T0)
+        no_at = enqueue("email", "minh.example.vn", "Nội dung", dedupe_key="nobody:5", at=T0)
+        nul = enqueue("sms", "0912\x00345678", "Nội dung", dedupe_key="nobody:6", at=T0)
+    assert callbacks == []  # no delivery task is started for them
+    for message in (nobody, blank, letters, landline, no_at, nul):
+        message.refresh_from_db()
+        assert message.status == Status.FAILED
+        assert message.sent_at is None and message.attempts == 0
+        assert message.last_error
+    assert "Không có người nhận" in nobody.last_error
+    assert "chữ số" in letters.last_error
+    assert "10 chữ số" in landline.last_error
+    assert "\x00" not in nul.recipient
+    report = deliver_due(worker_id="w", now=T0 + timedelta(days=1))
+    assert (report.sent, report.failed) == (0, 0)
+    assert not Message.objects.filter(status=Status.SENT).exists()
+
+
+def test_the_recipient_is_stored_in_its_normal_form(db):
+    message = enqueue("sms", "+84 912.345.678", "Xin chào", dedupe_key="normal:1", at=T0)
+    assert (message.status, message.recipient) == (Status.PENDING, "0912345678")
+
+
+def test_unknown_channels_are_refused(db):
     with pytest.raises(ValueError):
         enqueue("fax", "0241234567", "Nội dung", dedupe_key="fax:1")
 

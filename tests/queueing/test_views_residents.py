@@ -81,8 +81,8 @@ def test_step_one_lists_the_centres_by_province(client, q):
     assert response.status_code == 200
     page = text(response)
     assert re.search(r'<optgroup label="[^"]*Hà Nội">', page)
-    assert f'<option value="{q.center.pk}">Phường Hoàn Kiếm</option>' in page
-    assert "Phường Phú Xuân" in page and "Phường Cửa Nam" not in page
+    assert f'<option value="{q.center.pk}">Hoàn Kiếm (phường)</option>' in page
+    assert "Phú Xuân (phường)" in page and "Cửa Nam" not in page
 
     # Sent back with nothing chosen: the same list, with the reason.
     response = client.get(BOOK, {"center": ""})

@@ -12,12 +12,13 @@ needs the width, so it is A5 landscape.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reportlab.lib.pagesizes import A5, landscape
+from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from motcua.dossiers.fees import fee_due, vnd
 from motcua.dossiers.forms_pdf import layout as L
-from motcua.dossiers.models import Dossier, Extension
+from motcua.dossiers.models import Dossier, Extension, Payment, PaymentMethod
 from motcua.dossiers.workflow import State
 
 
@@ -40,6 +41,9 @@ class Form:
     applies: Callable[[Dossier], bool]
     story: Callable[[Dossier, "Links"], list]
     pagesize: tuple = A5
+    # Shrink the content to fit one page if it would spill (the receipt: handed over as one
+    # sheet, its signatures never alone on a second page).
+    one_page: bool = False
 
 
 def _issuer(d: Dossier) -> tuple[str, str, str]:
@@ -76,47 +80,74 @@ def _receipt(d: Dossier, links: Links) -> list:
         [str(i), doc.name, str(doc.originals), str(doc.copies)]
         for i, doc in enumerate(d.documents.all(), start=1)
     ]
-    fee = d.procedure.fee_vnd
-    fee_text = f"{fee:,} đồng".replace(",", ".") if fee else ("Miễn phí" if fee == 0 else "")
+    due = fee_due(d.procedure, d.channel)
+    if due.amount_vnd is None:
+        fee_text = "Theo quy định của HĐND tỉnh"
+    else:
+        fee_text = "Miễn phí" if due.is_free else vnd(due.amount_vnd)
     story = _head(d, d.received_at, "01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
     story += [L.para(f"Mã hồ sơ: {L.text(d.code)}", L.CODE), Spacer(1, 2 * mm)]
-    story += L.rows(
-        [("Bộ phận tiếp nhận", d.center.name if d.center else d.receiving_commune.name)]
-        + _applicant(d)
-        + [("Nội dung yêu cầu giải quyết", f"{d.procedure.name_vi} (mã {d.procedure.code})")]
-    )
+    # Compact: several facts share a line, so eight papers with long names, both QR codes and
+    # the signatures fit one A5 page (the page is also shrunk to fit, ``Form.one_page``).
+    story += [
+        L.inline([("Bộ phận tiếp nhận", d.center.name if d.center else d.receiving_commune.name)]),
+        L.inline(
+            [
+                ("Tổ chức/cá nhân", d.applicant_name),
+                ("Số định danh cá nhân/Mã số doanh nghiệp", d.applicant_id_number),
+            ]
+        ),
+        L.inline([("Địa chỉ", d.applicant_address)]),
+        L.inline([("Số điện thoại", d.applicant_phone), ("Thư điện tử", d.applicant_email)]),
+        L.inline([("Người nộp thay (ủy quyền)", d.proxy_name)]),
+        L.inline(
+            [("Nội dung yêu cầu giải quyết", f"{d.procedure.name_vi} (mã {d.procedure.code})")]
+        ),
+    ]
     if documents:
         story += [
-            Spacer(1, 2 * mm),
+            Spacer(1, 1.5 * mm),
             L.table(
                 ["STT", "Tên giấy tờ", "Bản chính", "Bản sao"],
                 documents,
-                [11 * mm, 74 * mm, 19 * mm, 19 * mm],
+                [10 * mm, 80 * mm, 16 * mm, 16 * mm],
+                font_size=7,
             ),
-            Spacer(1, 2 * mm),
+            Spacer(1, 1.5 * mm),
         ]
-    story += L.rows(
-        [
-            ("Số lượng hồ sơ", f"{d.sets_count} bộ"),
-            ("Thời gian giải quyết theo quy định", d.procedure.legal_time_display),
-            ("Thời gian nhận hồ sơ", L.clock_and_date(d.received_at)),
-            ("Thời gian trả kết quả", L.clock_and_date(d.due_at)),
-            (
-                "Đăng ký nhận kết quả tại",
-                d.get_return_method_display()
-                + (f": {d.postal_address}" if d.postal_address else ""),
-            ),
-            ("Lệ phí", fee_text),
-            ("Vào Sổ theo dõi hồ sơ, Quyển số", "……  Số thứ tự: ……"),
-        ]
-    )
-    story += [Spacer(1, 3 * mm), L.qr_block(links.tracking, links.rating), Spacer(1, 3 * mm)]
+    story += [
+        L.inline(
+            [
+                ("Số lượng hồ sơ", f"{d.sets_count} bộ"),
+                ("Thời gian giải quyết theo quy định", d.procedure.legal_time_display),
+            ]
+        ),
+        L.inline([("Thời gian nhận hồ sơ", L.clock_and_date(d.received_at))]),
+        L.inline([("Thời gian trả kết quả", L.clock_and_date(d.due_at))]),
+        L.inline(
+            [
+                (
+                    "Đăng ký nhận kết quả tại",
+                    d.get_return_method_display()
+                    + (f": {d.postal_address}" if d.postal_address else ""),
+                ),
+                ("Lệ phí", fee_text),
+            ]
+        ),
+        L.inline([("Vào Sổ theo dõi hồ sơ, Quyển số", "……  Số thứ tự: ……")]),
+    ]
+    story += [
+        Spacer(1, 2 * mm),
+        L.qr_block(links.tracking, links.rating, size=22 * mm),
+        Spacer(1, 2 * mm),
+    ]
     story.append(
         L.signatures(
             [
                 ("NGƯỜI NỘP HỒ SƠ", "Ký và ghi rõ họ tên", d.applicant_name),
                 ("NGƯỜI TIẾP NHẬN HỒ SƠ", "Ký và ghi rõ họ tên", _officer(d.received_by)),
-            ]
+            ],
+            space=12 * mm,
         )
     )
     return story
@@ -280,7 +311,20 @@ def _control(d: Dossier, links: Links) -> list:
 
 FORMS: dict[str, Form] = {
     "receipt": Form(
-        "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", lambda d: bool(d.received_at), _receipt
+        "01",
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        lambda d: bool(d.received_at),
+        _receipt,
+        one_page=True,
+    ),
+    # The same receipt on A4, for counters whose printer holds only A4 paper.
+    "receipt_a4": Form(
+        "01",
+        "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (khổ A4)",
+        lambda d: bool(d.received_at),
+        _receipt,
+        A4,
+        one_page=True,
     ),
     "supplement": Form(
         "02",
@@ -329,4 +373,90 @@ def render_form(kind: str, dossier: Dossier, *, tracking_url: str, rating_url: s
         )
     L.register_fonts()  # before any Paragraph is made: they resolve fonts when created
     story = form.story(dossier, Links(tracking=tracking_url, rating=rating_url))
+    if form.one_page:
+        story = [L.one_page(story, form.pagesize)]
     return L.build(story, title_text=f"{form.title} – {dossier.code}", pagesize=form.pagesize)
+
+
+# --------------------------------------------------------------------------- result and fee receipt
+
+
+def render_result(dossier: Dossier, *, issued_at, tracking_url: str = "") -> bytes:
+    """The electronic copy of the result the system issues when the leader approves without
+    uploading a signed file: an A4 page naming the commune, the dossier, the applicant, the
+    procedure and the result, dated the day of approval and marked as the electronic copy."""
+    L.register_fonts()
+    d = dossier
+    upper, issuer, place = _issuer(d)
+    story = [
+        L.header(upper, f"UBND {d.competent_commune.name}", place, issued_at),
+        *L.title((d.result_summary or d.procedure.name_vi).upper(), "Bản điện tử"),
+    ]
+    story += L.rows(
+        [
+            ("Mã hồ sơ", d.code),
+            ("Cấp cho", d.applicant_name),
+            ("Số định danh cá nhân/Mã số doanh nghiệp", d.applicant_id_number),
+            ("Địa chỉ", d.applicant_address),
+            ("Thủ tục", f"{d.procedure.name_vi} (mã {d.procedure.code})"),
+            ("Kết quả giải quyết", d.result_summary or d.procedure.name_vi),
+            ("Ngày ký, phê duyệt", L.day_only(issued_at)),
+            ("Cơ quan cấp", f"Ủy ban nhân dân {d.competent_commune.name}"),
+        ]
+    )
+    story += [
+        Spacer(1, 4 * mm),
+        L.para(
+            "Đây là bản điện tử của kết quả giải quyết thủ tục hành chính, do hệ thống một cửa "
+            "điện tử lập từ hồ sơ trên khi lãnh đạo phê duyệt, lưu trong kho dữ liệu điện tử "
+            "của tổ chức, cá nhân (Nghị định 118/2025/NĐ-CP, Điều 22). Bản giấy có chữ ký và "
+            "đóng dấu được trả tại bộ phận một cửa.",
+            L.SMALL,
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    if tracking_url:
+        story += [L.qr_block(tracking_url), Spacer(1, 3 * mm)]
+    story.append(
+        L.signatures([("TM. ỦY BAN NHÂN DÂN", "Đã phê duyệt trên hệ thống", _approver(d))])
+    )
+    title_text = f"{d.result_summary or d.procedure.name_vi} – {d.code}"
+    return L.build(story, title_text=title_text, pagesize=A4)
+
+
+def _approver(d: Dossier) -> str:
+    event = d.events.filter(action="approve").select_related("actor").order_by("-at").first()
+    return _officer(event.actor) if event and event.actor else ""
+
+
+def render_fee_receipt(payment: Payment) -> bytes:
+    """The fee receipt (biên lai thu phí, lệ phí) of one payment, A5: who paid what for which
+    dossier, how, and who collected it; a waiver prints as a zero receipt with its reason."""
+    L.register_fonts()
+    d = payment.dossier
+    waived = payment.method == PaymentMethod.WAIVED
+    story = _head(d, payment.at, "", "BIÊN LAI THU PHÍ, LỆ PHÍ", f"Số: {payment.receipt_number}")
+    due = fee_due(d.procedure, d.channel)
+    story += L.rows(
+        [
+            ("Người nộp", d.collector_name or d.proxy_name or d.applicant_name),
+            ("Chủ hồ sơ", d.applicant_name),
+            ("Mã hồ sơ", d.code),
+            ("Nội dung thu", f"Phí, lệ phí {d.procedure.name_vi} (mã {d.procedure.code})"),
+            ("Mức thu theo quy định", vnd(due.amount_vnd) or due.note or "……"),
+            ("Số tiền", "0 đồng (miễn)" if waived else vnd(payment.amount_vnd)),
+            ("Hình thức thu", payment.get_method_display()),
+            ("Lý do miễn, giảm", payment.reason),
+            ("Thời gian thu", L.clock_and_date(payment.at)),
+        ]
+    )
+    story += [
+        Spacer(1, 4 * mm),
+        L.signatures(
+            [
+                ("NGƯỜI NỘP TIỀN", "Ký và ghi rõ họ tên", ""),
+                ("NGƯỜI THU TIỀN", "Ký và ghi rõ họ tên", _officer(payment.recorded_by)),
+            ]
+        ),
+    ]
+    return L.build(story, title_text=f"Biên lai {payment.receipt_number}", pagesize=A5)

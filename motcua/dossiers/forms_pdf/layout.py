@@ -19,7 +19,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepInFrame,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from motcua.workdays import VIETNAM_TZ
 
@@ -116,6 +124,21 @@ def rows(pairs: list[tuple[str, object]]) -> list:
     ]
 
 
+def inline(pairs: list[tuple[str, object]]) -> Paragraph | Spacer:
+    """Several key–value facts on one line (wrapping if long); empty values are left out."""
+    shown = [
+        f"<b>{text(label)}:</b> {text(value)}" for label, value in pairs if value not in (None, "")
+    ]
+    return para("&nbsp;&nbsp;&nbsp;".join(shown)) if shown else Spacer(0, 0)
+
+
+def one_page(story: list, pagesize) -> KeepInFrame:
+    """The story shrunk, if needed, to fit one page of ``pagesize`` inside the margins (the
+    frame's own 6-point padding included)."""
+    width, height = pagesize
+    return KeepInFrame(width - 2 * MARGIN - 12, height - 2 * MARGIN - 12, story, mode="shrink")
+
+
 def numbered(items: list[str]) -> list:
     return [para(f"{i}. {text(item)}") for i, item in enumerate(items, start=1)]
 
@@ -138,13 +161,13 @@ def table(head: list[str], body: list[list], widths: list, font_size=7.5) -> Tab
     return t
 
 
-def signatures(blocks: list[tuple[str, str, str]]) -> Table:
-    """Signature blocks side by side: (title, hint, name)."""
+def signatures(blocks: list[tuple[str, str, str]], space: float = 14 * mm) -> Table:
+    """Signature blocks side by side: (title, hint, name), ``space`` left to sign in."""
     cells = [
         [
             para(text(head), CENTER_BOLD),
             para(f"({text(hint)})", CENTER_ITALIC),
-            Spacer(1, 14 * mm),
+            Spacer(1, space),
             para(text(name), CENTER_BOLD),
         ]
         for head, hint, name in blocks
@@ -190,11 +213,11 @@ class QrCode(Flowable):
         renderPDF.draw(drawing, self.canv, 0, 0)
 
 
-def qr_block(url: str, rating_url: str = "") -> Table:
+def qr_block(url: str, rating_url: str = "", size: float = 26 * mm) -> Table:
     """The tracking QR with its address; beside it, if given, the smaller satisfaction-rating QR
     (its long signed address is not printed: nobody would type it)."""
-    row = [QrCode(url), [para("<b>Quét mã để tra cứu hồ sơ</b>"), para(text(url), SMALL)]]
-    widths = [30 * mm, None]
+    row = [QrCode(url, size), [para("<b>Quét mã để tra cứu hồ sơ</b>"), para(text(url), SMALL)]]
+    widths = [size + 4 * mm, None]
     if rating_url:
         caption = "Quét mã sau khi nhận kết quả, không cần đăng nhập."
         row += [

@@ -2,6 +2,7 @@ from django import template
 
 from motcua.dossiers.workflow import State
 from motcua.dossiers.workflow import action_label as _action_label
+from motcua.privacy import mask_digits
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def state_label(state: str) -> str:
         return str(State(state).label)
     except ValueError:
         return state
+
+
+@register.filter
+def masked(value) -> str:
+    """An ID number with all but its last digits hidden, for pages (rules of the house)."""
+    return mask_digits(str(value or ""))

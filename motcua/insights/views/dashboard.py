@@ -19,7 +19,7 @@ from motcua.dossiers.models import Channel, Dossier
 from motcua.dossiers.workflow import STATES
 from motcua.feedback import scoring
 from motcua.feedback.models import Rating
-from motcua.insights import exports, figures, periods, risk, steps, trends
+from motcua.insights import exports, fees, figures, periods, risk, steps, trends
 from motcua.insights.periods import Period, PeriodError
 from motcua.queueing import queries as queue_queries
 from motcua.units.models import Commune, ServiceCenter
@@ -446,7 +446,13 @@ def monthly_report(request):
         "procedure__field__name_vi",
         keys=REPORT_FIGURES,
     )
-    total = {key: sum(r[key] for r in rows) for key in REPORT_FIGURES}
+    rows = _with_fees(
+        rows,
+        fees.fees_by(
+            Dossier.objects.filter(competent_commune=commune), period, "procedure__field__name_vi"
+        ),
+    )
+    total = {key: sum(r[key] for r in rows) for key in REPORT_FIGURES + MONEY_FIGURES}
     table = _report_table(commune, period, rows, total)
     if request.GET.get("format"):
         return exports.export_response(request, table)
@@ -464,10 +470,32 @@ def monthly_report(request):
     return render(request, "insights/monthly_report.html", context)
 
 
+# Money taken in the month (``insights.fees``: by payment date), beside the dossier figures.
+MONEY_FIGURES = ("fees_collected", "waived")
+MONEY_LABELS = {
+    "fees_collected": gettext_lazy("Phí, lệ phí đã thu (đồng)"),
+    "waived": gettext_lazy("Số lần miễn phí, lệ phí"),
+}
+
+
+def _with_fees(rows: list[dict], money: dict) -> list[dict]:
+    """The report's rows with the month's fees per field; a field that took money but received
+    no dossier this month gets a row of its own."""
+    zero = {"fees_collected": 0, "waived": 0}
+    out = [{**r, **money.get(r["group"], zero)} for r in rows]
+    seen = {r["group"] for r in rows}
+    for group, amounts in sorted(money.items(), key=lambda kv: str(kv[0])):
+        if group not in seen:
+            out.append({"group": group, **dict.fromkeys(REPORT_FIGURES, 0), **amounts})
+    return out
+
+
 def _report_table(commune, period, rows, total) -> exports.Table:
+    keys = REPORT_FIGURES + MONEY_FIGURES
     columns = [exports.Column("group", _("Lĩnh vực"), "text")]
     columns += [exports.Column(k, figures.FIGURES[k].label, "integer") for k in REPORT_FIGURES]
-    data = [{"group": r["group"] or "—", **{k: r[k] for k in REPORT_FIGURES}} for r in rows]
+    columns += [exports.Column(k, MONEY_LABELS[k], "integer") for k in MONEY_FIGURES]
+    data = [{"group": r["group"] or "—", **{k: r[k] for k in keys}} for r in rows]
     data.append({"group": _("Tổng cộng"), **total})
     return exports.Table(
         title=_("Báo cáo tình hình giải quyết hồ sơ tháng %(m)s") % {"m": f"{period.first:%m/%Y}"},

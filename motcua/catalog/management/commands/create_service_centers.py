@@ -21,6 +21,14 @@ class Command(BaseCommand):
             metavar="CODE",
             help=_("Mã tỉnh (2 chữ số); lặp lại để chọn nhiều tỉnh. Mặc định: 01 và 46."),
         )
+        parser.add_argument(
+            "--demo-contacts",
+            action="store_true",
+            help=_(
+                "Chỉ dùng cho bản trình diễn: gán số điện thoại và đường dây nóng minh họa cho "
+                "các trung tâm chưa có số."
+            ),
+        )
 
     def handle(self, *args, **options):
         codes = options["provinces"] or ["01", "46"]
@@ -39,6 +47,8 @@ class Command(BaseCommand):
         with progress(
             communes, _("Tạo trung tâm"), stream=self.stderr, enabled=options["verbosity"] > 0
         ) as bar:
-            result = ensure_service_centers_serving_fields(codes, on_progress=bar.advance)
+            result = ensure_service_centers_serving_fields(
+                codes, on_progress=bar.advance, demo_contacts=options["demo_contacts"]
+            )
         self.stdout.write(_("Trung tâm: %(tally)s") % {"tally": result["centers"]})
         self.stdout.write(_("Quầy: %(tally)s") % {"tally": result["counters"]})

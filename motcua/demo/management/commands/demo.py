@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.demo.scans import counter_scanner
 from motcua.dossiers.demo_data import (
     DEMO_PASSWORD,
     demo_day_count,
@@ -51,13 +52,16 @@ class Command(BaseCommand):
         call_command("import_units", verbosity=0)
         call_command("import_day_overrides", verbosity=0)
         call_command("import_procedures", verbosity=0)
-        call_command("create_service_centers", verbosity=0)
+        call_command("create_service_centers", demo_contacts=True, verbosity=0)
         self.step("Tạo tài khoản cán bộ, tổ công nghệ số và công dân mẫu")
         users = ensure_demo_users() + ensure_volunteers()
         if not Dossier.objects.exists():
             self.step(f"Sinh dữ liệu hồ sơ {days} ngày gần đây")
-            with progress(demo_day_count(days), "Hồ sơ mẫu (ngày × xã)", self.stderr) as bar:
-                made = generate_history(days=days, per_day=per_day, progress=bar)
+            with (
+                progress(demo_day_count(days), "Hồ sơ mẫu (ngày × xã)", self.stderr) as bar,
+                counter_scanner() as scan,
+            ):
+                made = generate_history(days=days, per_day=per_day, progress=bar, scanner=scan)
             self.stdout.write(f"  {made} hồ sơ đã được tạo.")
         else:
             self.stdout.write(f"  Đã có {Dossier.objects.count()} hồ sơ, giữ nguyên dữ liệu.")
