@@ -40,7 +40,16 @@ class ProcedureAdmin(admin.ModelAdmin):
         "needs_review",
         "is_active",
     )
-    list_filter = ("needs_review", "is_active", "field", "level", "processing_unit", "online_level")
+    list_filter = (
+        "needs_review",
+        "is_active",
+        "has_full_record",
+        "portal_type",
+        "level",
+        "online_level",
+        "processing_unit",
+        "field",
+    )
     # The folded column makes admin search accent-insensitive, like the public search.
     search_fields = ("code", "name_vi", "name_en", "search_text")
     list_select_related = ("field",)
@@ -61,6 +70,21 @@ class ProcedureAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("code", "name_vi", "name_en", "field", "level", "executing_agency")}),
         (
+            _("Cổng Dịch vụ công quốc gia"),
+            {
+                "fields": (
+                    "portal_type",
+                    "promulgating_agency",
+                    "province",
+                    "has_full_record",
+                    "catalogue_source",
+                    "subject_types",
+                    "results",
+                    "requirements",
+                )
+            },
+        ),
+        (
             _("Thời hạn"),
             {
                 "fields": (
@@ -72,7 +96,25 @@ class ProcedureAdmin(admin.ModelAdmin):
             },
         ),
         (_("Phí, lệ phí"), {"fields": ("fee_vnd", "fee_note")}),
-        (_("Hồ sơ"), {"fields": ("online_level", "documents", "documents_note")}),
+        (
+            _("Hồ sơ"),
+            {
+                "fields": (
+                    "online_level",
+                    "documents",
+                    "documents_note",
+                    "document_groups",
+                    "document_notes",
+                )
+            },
+        ),
+        (
+            _("Cách thức, thời hạn theo trường hợp, căn cứ, trình tự"),
+            {
+                "classes": ("collapse",),
+                "fields": ("channels", "processing_cases", "legal_basis", "official_steps"),
+            },
+        ),
         (_("Nguồn"), {"fields": ("source", "source_url")}),
         (_("Rà soát"), {"fields": ("needs_review", "review_notes", "is_active")}),
     )

@@ -65,11 +65,11 @@ STEP_KEYS_OPTIONAL = ("name_en",)
 _UNKNOWN_FIELD = {"", "unknown", "chua xac dinh", "khong ro"}
 
 _TEXT_LIMITS = {
-    "name_vi": 500,
+    "name_vi": 1500,
     "name_en": 500,
     "field": 200,
     "field_en": 200,
-    "executing_agency": 300,
+    "executing_agency": 2000,
     "source_url": 500,
 }
 _MAX_AMOUNT = Decimal("999999.99")  # DecimalField(8, 2)
@@ -107,6 +107,15 @@ class ProcedureRecord:
     source_url: str
     steps: list[StepRecord] | None  # None: the file gives no steps
     review_notes: list[str] = field(default_factory=list)
+    # Where the record comes from (a CatalogueSource value): decides what it may overwrite
+    # (services.import_procedures, ADR 0026). The project's own JSON by default.
+    kind: str = "project"
+    # More Procedure fields the record sets (the portal's structure, kind, promulgating body).
+    extra: dict = field(default_factory=dict)
+    # Folded name of the province a specific procedure belongs to, matched on import.
+    province_key: str | None = None
+    # False: the notes are kept but the entry is not put on the review list (a name-only entry).
+    flag_review: bool = True
 
 
 @dataclass
@@ -253,7 +262,7 @@ def _parse_entry(index: int, entry) -> tuple[ProcedureRecord | None, list[str]]:
     if code and not PROCEDURE_CODE_RE.match(code):
         found.append(
             _(
-                "mã “%(code)s” sai dạng; mã quốc gia có dạng N.NNNNNN với N là 1, 2 hoặc 3 "
+                "mã “%(code)s” sai dạng; mã quốc gia có dạng N.NNNNNN với N là một chữ số "
                 "(ví dụ 1.001193)."
             )
             % {"code": code}
@@ -427,6 +436,9 @@ _CHECK_SOURCE_TEXT = re.compile(
 _LOCAL_FEE_TEXT = re.compile(r"HĐND|People's Council|set locally|địa phương", re.IGNORECASE)
 
 
+UNKNOWN_FIELD_NOTE = "Chưa rõ lĩnh vực; chọn lĩnh vực để thủ tục được phân về đúng quầy."
+
+
 def _rules():
     W, C, S, H = TimeUnit.WORKING_DAY, TimeUnit.CALENDAR_DAY, TimeUnit.SAME_DAY, TimeUnit.HOUR
     return (
@@ -475,7 +487,7 @@ def _rules():
         ),
         (
             lambda r: r.field_vi is None,
-            "Chưa rõ lĩnh vực; chọn lĩnh vực để thủ tục được phân về đúng quầy.",
+            UNKNOWN_FIELD_NOTE,
         ),
         (
             lambda r: not r.documents,

@@ -17,11 +17,12 @@ from django.utils.translation import ngettext
 
 from motcua.text import search_key
 
-# National procedure code N.NNNNNN: 1./2. issued nationally, 3. by a province (domain.md §13).
-PROCEDURE_CODE_RE = re.compile(r"^[123]\.\d{6}$")
+# National procedure code N.NNNNNN: 1./2. issued nationally, 3. by a province (domain.md §13); the
+# national portal also lists internal procedures between agencies under 5. and 6.
+PROCEDURE_CODE_RE = re.compile(r"^[1-9]\.\d{6}$")
 procedure_code_validator = RegexValidator(
     PROCEDURE_CODE_RE,
-    _("Mã thủ tục có dạng N.NNNNNN, N là 1, 2 hoặc 3, ví dụ 1.001193."),
+    _("Mã thủ tục có dạng N.NNNNNN với N là một chữ số (1, 2, 3…), ví dụ 1.001193."),
     code="procedure_code",
 )
 
@@ -76,11 +77,29 @@ class OnlineLevel(models.TextChoices):
     UNKNOWN = "unknown", _("Chưa xác định")
 
 
+class PortalType(models.TextChoices):
+    """The national portal's kind of procedure (``type`` in its catalogue)."""
+
+    STANDARD = "standard", _("Thủ tục chung toàn quốc")
+    SPECIFIC = "specific", _("Thủ tục đặc thù của tỉnh")
+    STANDARD_INTERNAL = "standard_internal", _("Thủ tục nội bộ")
+
+
+class CatalogueSource(models.TextChoices):
+    """Where an entry's content last came from; decides what a later import may overwrite
+    (ADR 0026): the portal's full record beats its name list, which beats the project's JSON."""
+
+    PROJECT = "project", _("Tệp JSON của dự án")
+    PORTAL_LIST = "portal_list", _("Danh mục tên của Cổng DVCQG")
+    PORTAL_RECORD = "portal_record", _("Hồ sơ đầy đủ của Cổng DVCQG")
+
+
 class Procedure(models.Model):
     code = models.CharField(
         _("mã thủ tục"), max_length=16, unique=True, validators=[procedure_code_validator]
     )
-    name_vi = models.CharField(_("tên thủ tục"), max_length=500)
+    # The portal's longest name has 1,192 characters.
+    name_vi = models.CharField(_("tên thủ tục"), max_length=1500)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=500, blank=True)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
@@ -91,7 +110,32 @@ class Procedure(models.Model):
         choices=ProcedureLevel.choices,
         default=ProcedureLevel.COMMUNE,
     )
-    executing_agency = models.CharField(_("cơ quan thực hiện"), max_length=300, blank=True)
+    # Several bodies joined by "; " (one portal entry names 27 land-registry branches).
+    executing_agency = models.CharField(_("cơ quan thực hiện"), max_length=2000, blank=True)
+    promulgating_agency = models.CharField(_("cơ quan ban hành"), max_length=300, blank=True)
+    portal_type = models.CharField(
+        _("loại thủ tục trên Cổng DVCQG"), max_length=20, choices=PortalType.choices, blank=True
+    )
+    province = models.ForeignKey(
+        "units.Province",
+        verbose_name=_("tỉnh ban hành"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="specific_procedures",
+        help_text=_("Chỉ với thủ tục đặc thù của một tỉnh."),
+    )
+    catalogue_source = models.CharField(
+        _("nguồn nội dung"),
+        max_length=16,
+        choices=CatalogueSource.choices,
+        default=CatalogueSource.PROJECT,
+    )
+    has_full_record = models.BooleanField(
+        _("có hồ sơ thủ tục đầy đủ"),
+        default=False,
+        help_text=_("Có thành phần hồ sơ, thời hạn, phí; không chỉ có tên."),
+    )
     processing_amount = models.DecimalField(
         _("thời hạn giải quyết"),
         max_digits=8,
@@ -121,8 +165,23 @@ class Procedure(models.Model):
         choices=OnlineLevel.choices,
         default=OnlineLevel.UNKNOWN,
     )
+    # Names of the papers to hand in, headings and notes left out: what the counter's intake form
+    # lists. Derived from document_groups for portal records.
     documents = models.JSONField(_("thành phần hồ sơ"), default=list, blank=True)
     documents_note = models.TextField(_("ghi chú về thành phần hồ sơ"), blank=True)
+    # The portal's structure, kept as data for display (staff may edit it in the admin); shapes in
+    # motcua.catalog.portal.
+    document_groups = models.JSONField(
+        _("thành phần hồ sơ theo trường hợp"), default=list, blank=True
+    )
+    document_notes = models.JSONField(_("lưu ý về thành phần hồ sơ"), default=list, blank=True)
+    channels = models.JSONField(_("cách thức thực hiện"), default=list, blank=True)
+    processing_cases = models.JSONField(_("thời hạn theo trường hợp"), default=list, blank=True)
+    legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list, blank=True)
+    results = models.JSONField(_("kết quả thực hiện"), default=list, blank=True)
+    subject_types = models.JSONField(_("đối tượng thực hiện"), default=list, blank=True)
+    official_steps = models.JSONField(_("trình tự thực hiện"), default=list, blank=True)
+    requirements = models.TextField(_("yêu cầu, điều kiện"), blank=True)
     source = models.TextField(_("nguồn"), blank=True)
     source_url = models.URLField(_("đường dẫn nguồn"), max_length=500, blank=True)
     # Folded name ("thu tuc dang ky khai sinh"), to rank phrase matches in the name first.

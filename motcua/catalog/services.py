@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from motcua.audit.models import Kind
 from motcua.audit.services import Scope, record_change
 from motcua.batching import BATCH_SIZE, ProgressCallback, chunks, no_progress
-from motcua.catalog.importers import ProcedureRecord, StepRecord
+from motcua.catalog.importers import UNKNOWN_FIELD_NOTE, ProcedureRecord, StepRecord
 from motcua.catalog.models import (
     HOURS_PER_WORKING_DAY,
     UNCLASSIFIED_FIELD,
+    CatalogueSource,
     CommuneProcedure,
     Field,
     Procedure,
@@ -37,7 +38,7 @@ from motcua.catalog.models import (
 from motcua.text import fold
 from motcua.units import services as units_services
 from motcua.units.importers import Tally
-from motcua.units.models import Commune
+from motcua.units.models import Commune, Province
 
 # ---------------------------------------------------------------------------------------------
 # The default internal process
@@ -242,7 +243,47 @@ _COPIED = (
     "source",
     "source_url",
 )
-_COMPARED = (*_COPIED, "field_id", "search_name", "search_text", "needs_review", "review_notes")
+# The portal's structure (motcua.catalog.portal); the project's JSON has none and empties it.
+STRUCTURE = {
+    "document_groups": list,
+    "document_notes": list,
+    "channels": list,
+    "processing_cases": list,
+    "legal_basis": list,
+    "results": list,
+    "subject_types": list,
+    "official_steps": list,
+    "requirements": str,
+}
+# What the name list says about a procedure, and what a name-list line may still set on an entry
+# whose content came from a full portal record.
+_NAME_FIELDS = ("name_vi", "field", "level", "executing_agency")
+_LIST_FIELDS = (*_NAME_FIELDS, "subject_types", "promulgating_agency", "portal_type", "province")
+_LIST_OVER_RECORD = ("portal_type", "province")
+_WRITTEN = (
+    *_COPIED,
+    *STRUCTURE,
+    "field",
+    "promulgating_agency",
+    "portal_type",
+    "province",
+    "has_full_record",
+    "catalogue_source",
+)
+_COMPARED = (
+    *_COPIED,
+    *STRUCTURE,
+    "field_id",
+    "promulgating_agency",
+    "portal_type",
+    "province_id",
+    "has_full_record",
+    "catalogue_source",
+    "search_name",
+    "search_text",
+    "needs_review",
+    "review_notes",
+)
 
 
 def _step_tuples(steps) -> list[tuple]:
@@ -259,23 +300,76 @@ def _budget_note(steps: list[tuple], total: Decimal) -> str | None:
     return None
 
 
+def _record_values(record: ProcedureRecord, field: Field, province_id: int | None) -> dict:
+    """Every Procedure field the record would set on a new entry."""
+    values = {name: getattr(record, name) for name in _COPIED}
+    values["field"] = field
+    if record.kind == CatalogueSource.PROJECT:
+        values.update({name: kind() for name, kind in STRUCTURE.items()})
+        values["has_full_record"] = True
+    else:
+        del values["name_en"]  # the portal has no English names: keep the ones staff gave
+        values.update(record.extra)
+        values["province"] = province_id
+    values["catalogue_source"] = record.kind
+    return values
+
+
+def _fields_to_write(record: ProcedureRecord, procedure: Procedure | None) -> tuple | None:
+    """Which fields a record writes on an existing entry (ADR 0026); None: all it has.
+
+    A full portal record writes everything. A name-list line writes what the list knows over the
+    project's JSON (the portal's wording of the name), only the kind and province over a full
+    record. The project's JSON writes nothing over a full record, and leaves what the name list
+    said (name, field, level, bodies, who may file) over a name-list entry."""
+    if procedure is None or record.kind == CatalogueSource.PORTAL_RECORD:
+        return None
+    current = procedure.catalogue_source
+    if record.kind == CatalogueSource.PORTAL_LIST:
+        if current == CatalogueSource.PORTAL_RECORD:
+            return _LIST_OVER_RECORD
+        if current == CatalogueSource.PROJECT:
+            return _LIST_FIELDS
+        return None
+    if current == CatalogueSource.PORTAL_RECORD:
+        return ()
+    if procedure.portal_type:  # the name list has been here: its fields stay
+        return tuple(n for n in _WRITTEN if n not in _LIST_FIELDS)
+    return None
+
+
+def _province_ids() -> dict[str, int]:
+    """Provinces in force by folded short name ("lam dong", "hue")."""
+    return {fold(p.name): p.id for p in Province.objects.current()}
+
+
 @transaction.atomic
 def import_procedures(
     records: Sequence[ProcedureRecord], *, on_progress: ProgressCallback = no_progress
 ) -> dict:
-    """Create or update procedures by code (records already checked by ``importers``).
+    """Create or update procedures by code (records already checked by ``importers`` or read by
+    ``portal``).
 
+    - What a record may overwrite depends on where it and the entry come from
+      (``_fields_to_write``): importing the project's sample and then the portal leaves the
+      portal's wording in force, and importing either again changes nothing.
     - Steps: the file's steps replace the existing ones; without steps in the file, a new
-      procedure gets the default split and an existing one keeps the steps staff may have edited.
+      procedure gets the default split, and an existing one keeps the steps staff may have edited
+      (default steps of the old legal time follow a new legal time).
     - ``needs_review``: set when the checks find something to review. Once staff clear it, the same
-      notes on a later import leave it cleared; different notes set it again.
+      notes on a later import leave it cleared; different notes set it again. Name-only entries
+      carry a note but are not put on the review list.
     - ``is_active`` is the commune's business: new procedures are active, existing ones keep theirs.
     """
     fields, field_tally = _upsert_fields(records)
+    provinces = _province_ids() if any(r.province_key for r in records) else {}
     tally, steps_written, flagged = Tally(), 0, 0
+    unclassified = fields.get(UNCLASSIFIED_FIELD["code"])
 
     for chunk in chunks(records, BATCH_SIZE):
-        existing = Procedure.objects.in_bulk([r.code for r in chunk], field_name="code")
+        existing = Procedure.objects.select_related("field").in_bulk(
+            [r.code for r in chunk], field_name="code"
+        )
         current_steps: dict[int, list[tuple]] = {}
         for step in ProcessStep.objects.filter(
             procedure_id__in=[p.id for p in existing.values()]
@@ -290,50 +384,67 @@ def import_procedures(
             ]
             procedure = existing.get(record.code)
             is_new = procedure is None
+            notes = list(record.review_notes)
             if is_new:
                 procedure = Procedure(code=record.code)
+            elif field == unclassified and procedure.field_id != getattr(unclassified, "id", None):
+                # A full record without a field keeps the one the name list gave.
+                field = procedure.field
+                notes = [n for n in notes if n != UNKNOWN_FIELD_NOTE]
             before = {name: getattr(procedure, name) for name in _COMPARED}
+            old_time = (procedure.processing_amount, procedure.processing_unit)
 
-            for name in _COPIED:
-                setattr(procedure, name, getattr(record, name))
-            procedure.field = field
-            procedure.fill_search(field)
+            values = _record_values(record, field, provinces.get(record.province_key or ""))
+            written = _fields_to_write(record, None if is_new else procedure)
+            if written is not None:
+                values = {name: value for name, value in values.items() if name in written}
+            for name, value in values.items():
+                setattr(procedure, f"{name}_id" if name == "province" else name, value)
+            procedure.fill_search(procedure.field)
 
-            total = total_budget_hours(record.processing_amount, record.processing_unit)
-            if record.steps is not None:
-                steps = _step_tuples(record.steps)
-            elif is_new or not current_steps.get(procedure.id):
-                steps = _step_tuples(
-                    default_steps(record.processing_amount, record.processing_unit)
+            details = "processing_amount" in values
+            if details:
+                amount, unit = procedure.processing_amount, procedure.processing_unit
+                total = total_budget_hours(amount, unit)
+                had = current_steps.get(procedure.id) if not is_new else None
+                if record.steps is not None:
+                    steps = _step_tuples(record.steps)
+                elif not had or had == _step_tuples(default_steps(*old_time)):
+                    steps = _step_tuples(default_steps(amount, unit))
+                else:
+                    steps = had
+                budget_note = _budget_note(steps, total)
+                if budget_note:
+                    notes.append(budget_note)
+                notes_text = "\n".join(notes)
+                procedure.needs_review = (
+                    bool(notes)
+                    and record.flag_review
+                    and (is_new or notes_text != before["review_notes"] or before["needs_review"])
                 )
+                procedure.review_notes = notes_text
+                steps_changed = steps != current_steps.get(procedure.id, [])
+                if steps_changed:
+                    new_steps[record.code] = steps
             else:
-                steps = current_steps[procedure.id]
-            notes = list(record.review_notes)
-            budget_note = _budget_note(steps, total)
-            if budget_note:
-                notes.append(budget_note)
-            notes_text = "\n".join(notes)
-            procedure.needs_review = bool(notes) and (
-                is_new or notes_text != before["review_notes"] or before["needs_review"]
-            )
-            procedure.review_notes = notes_text
+                steps_changed = False
 
             flagged += procedure.needs_review
-            steps_changed = steps != current_steps.get(procedure.id, [])
-            if steps_changed:
-                new_steps[record.code] = steps
             if is_new:
                 to_create.append(procedure)
-            elif steps_changed or any(
-                getattr(procedure, name) != before[name] for name in _COMPARED
-            ):
-                to_update.append(procedure)
+            else:
+                changed = [n for n in _COMPARED if getattr(procedure, n) != before[n]]
+                if changed or steps_changed:
+                    to_update.append((procedure, changed))
 
-        Procedure.objects.bulk_create(to_create)
-        Procedure.objects.bulk_update(
-            to_update,
-            [*_COPIED, "field", "search_name", "search_text", "needs_review", "review_notes"],
-        )
+        Procedure.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        # One UPDATE of the changed columns per row: bulk_update's CASE over thirty columns costs
+        # seconds for a few hundred rows, these cost a fraction of a millisecond each.
+        for procedure, changed in to_update:
+            if changed:
+                Procedure.objects.filter(pk=procedure.pk).update(
+                    **{name: getattr(procedure, name) for name in changed}
+                )
         ids = dict(Procedure.objects.filter(code__in=list(new_steps)).values_list("code", "id"))
         ProcessStep.objects.filter(procedure_id__in=list(ids.values())).delete()
         ProcessStep.objects.bulk_create(
@@ -449,10 +560,12 @@ def _standardize(commune, procedure_ids: set[int], *, actor, reason: str, source
 
 
 def _default_procedure_ids() -> set[int]:
+    """Active commune-level procedures with a full record: a name alone (the portal's list) says
+    nothing a counter could receive a dossier by."""
     return set(
-        Procedure.objects.filter(level=ProcedureLevel.COMMUNE, is_active=True).values_list(
-            "id", flat=True
-        )
+        Procedure.objects.filter(
+            level=ProcedureLevel.COMMUNE, is_active=True, has_full_record=True
+        ).values_list("id", flat=True)
     )
 
 
@@ -464,7 +577,8 @@ def standardize_procedures(
     (links are kept, not deleted, so the history of what a commune offered survives). ``actor``
     is the commune admin who decided it.
 
-    ``None`` means every active commune-level procedure, the default for demo communes.
+    ``None`` means every active commune-level procedure with a full record, the default for demo
+    communes.
     """
     ids = _default_procedure_ids() if procedures is None else {p.id for p in procedures}
     return _standardize(commune, ids, actor=actor, reason=reason, source="")

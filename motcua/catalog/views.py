@@ -3,21 +3,28 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts import access
 from motcua.accounts.access import staff_required
-from motcua.catalog.models import OnlineLevel, Procedure
+from motcua.catalog.models import OnlineLevel, Procedure, ProcedureLevel
+from motcua.catalog.portal import CHANNEL_LABELS, FEE_KIND_LABELS, time_text
 from motcua.catalog.queries import (
+    PAGE_SIZE,
     commune_handles,
     has_standardized_list,
     procedures_for_commune,
-    search_procedures,
+    search_page,
 )
 from motcua.catalog.services import standardize_procedures
+from motcua.units.models import Commune
 from motcua.units.queries import communes_with_centers, where_to_go
+
+# Paging stops here: nobody reads 500 pages of results, and offsets stay cheap.
+MAX_PAGE = 500
 
 # The optional reason the audit trail keeps with the change (the field also refuses NUL characters).
 REASON = forms.CharField(required=False, max_length=500)
@@ -56,7 +63,13 @@ def commune_procedures(request):
     handled = set(procedures_for_commune(commune).values_list("code", flat=True))
     if error:
         handled = set(request.POST.getlist("codes"))  # the choice is shown again, not lost
-    procedures = Procedure.objects.filter(is_active=True).select_related("field")
+    # The commune's choice is among commune-level procedures (674 of the national catalogue's
+    # 5,666), plus any other it already handles.
+    procedures = (
+        Procedure.objects.filter(is_active=True)
+        .filter(Q(level=ProcedureLevel.COMMUNE) | Q(code__in=handled))
+        .select_related("field")
+    )
     return render(
         request,
         "catalog/commune_procedures.html",
@@ -75,13 +88,38 @@ def commune_procedures(request):
 
 
 def public_search(request):
-    """Residents find a procedure by typing the way they speak, accents optional."""
+    """Residents find a procedure by typing the way they speak, accents optional; 20 a page.
+    With ``?xa=<commune code>`` that commune's own procedures come first."""
     q = (request.GET.get("q") or "").strip()[:200]
-    results = list(search_procedures(q, limit=30)) if q else []
+    try:
+        page_number = max(1, min(int(request.GET.get("page") or 1), MAX_PAGE))
+    except ValueError:
+        page_number = 1
+    commune = None
+    commune_code = (request.GET.get("xa") or "")[:5]
+    if commune_code:
+        commune = Commune.objects.current().filter(code=commune_code).first()
+    page = None
+    if q:
+        page = search_page(q, commune, PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     template = (
         "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/search.html"
     )
-    return render(request, template, {"q": q, "results": results})
+    return render(
+        request,
+        template,
+        {
+            "q": q,
+            "commune": commune,
+            "results": page.results if page else [],
+            "page_number": page_number,
+            "first_shown": (page_number - 1) * PAGE_SIZE + 1,
+            "last_shown": (page_number - 1) * PAGE_SIZE + len(page.results) if page else 0,
+            "previous_page": page_number - 1 if page and page_number > 1 else None,
+            "next_page": page_number + 1 if page and page.has_more else None,
+            "loose": page.loose if page else False,
+        },
+    )
 
 
 def public_procedure(request, code):
@@ -100,6 +138,9 @@ def public_procedure(request, code):
         "catalog/procedure.html",
         {
             "p": procedure,
+            "channels": _channels_shown(procedure),
+            "cases": _cases_shown(procedure),
+            "files_online": procedure.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL),
             "online": ONLINE_EXPLAINED[procedure.online_level],
             "communes": communes,
             "chosen": chosen,
@@ -107,6 +148,45 @@ def public_procedure(request, code):
             "handles": commune_handles(chosen, procedure) if chosen else None,
         },
     )
+
+
+def _channels_shown(procedure: Procedure) -> list[dict]:
+    """Each channel with its time and fees in words (the portal's structure, ADR 0026)."""
+    several_cases = len(procedure.processing_cases) > 1
+    shown = []
+    for channel in procedure.channels:
+        fees = []
+        for fee in channel.get("fees", []):
+            amount, text = fee.get("amount_vnd"), fee.get("text", "")
+            fees.append(
+                {
+                    "label": FEE_KIND_LABELS.get(fee.get("kind"), _("Phí, lệ phí")),
+                    "amount": amount if amount else None,
+                    "free": amount == 0 and not text,
+                    "text": text,
+                }
+            )
+        time = time_text(channel.get("time") or {})
+        if not time:
+            time = _("Theo từng trường hợp (xem bên dưới)") if several_cases else ""
+        shown.append(
+            {
+                "method": channel.get("method"),
+                "label": CHANNEL_LABELS.get(channel.get("method"), channel.get("method")),
+                "time": time or procedure.legal_time_display,
+                "fees": fees,
+                "note": channel.get("note", ""),
+            }
+        )
+    return shown
+
+
+def _cases_shown(procedure: Procedure) -> list[dict]:
+    """Times per case, when the portal gives more than one."""
+    cases = procedure.processing_cases
+    if len(cases) < 2:
+        return []
+    return [{"case": c.get("case", ""), "time": time_text(c) or _("Chưa rõ")} for c in cases]
 
 
 # Plain words for residents (the catalogue's labels are for officers).

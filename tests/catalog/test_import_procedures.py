@@ -17,7 +17,10 @@ def sample() -> dict:
 
 
 def run(*args):
+    """Import the project's sample (or the given file); without a path the command would import
+    the sample and the shipped portal bundle (tests/catalog/test_portal_import.py)."""
     out = io.StringIO()
+    args = args or (str(bundled(PROCEDURES_FILE)),)
     call_command("import_procedures", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 

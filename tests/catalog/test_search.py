@@ -52,8 +52,9 @@ def test_every_word_must_match_when_some_procedure_has_them_all(real_procedures)
     assert {"1.001193", "1.000894"} <= set(loose)
 
 
-def test_empty_query_lists_everything_up_to_the_limit(real_procedures):
-    assert len(codes("")) == 40
+def test_empty_query_lists_everything_a_page_at_a_time(real_procedures):
+    assert len(codes("")) == 20  # a page
+    assert len(codes("", limit=100)) == 40
     assert len(codes("", limit=5)) == 5
 
 

@@ -9,7 +9,9 @@
  *
  *   <p id="results-count" role="status" data-none="…" data-one="… {n} …" data-many="… {n} …">
  *
- * The count is that of the items of the results list (.mc-result-list > li) in #results.
+ * The count is that of the items of the results list (.mc-result-list > li) in #results; when
+ * the list says more pages follow (data-more), the message says so instead of a total it does
+ * not know.
  */
 (function () {
   "use strict";
@@ -24,7 +26,9 @@
       return;
     }
     var n = results.querySelectorAll(".mc-result-list > li").length;
+    var more = results.querySelector(".mc-result-list[data-more]") !== null;
     var template = n === 0 ? region.dataset.none : n === 1 ? region.dataset.one : region.dataset.many;
+    if (more) template = region.dataset.more;
     var message = (template || "").replace("{n}", String(n));
     // Writing the same text again is not announced: clear first when it has not changed.
     if (region.textContent === message) region.textContent = "";
