@@ -19,7 +19,7 @@ def test_pages_of_twenty_with_links(client, db):
     assert last.count('class="mc-link-strong"') == 5 and "Kết quả 41–45" in last
     assert 'rel="next"' not in last and "page=2" in last
     # The live count tells a screen reader that more pages follow, not a total it does not know.
-    assert "result-list\" data-more" in first and "result-list\" data-more" not in last
+    assert 'result-list" data-more' in first and 'result-list" data-more' not in last
     beyond = client.get(url, {"q": "khai sinh", "page": 99})
     assert beyond.status_code == 200 and "Không còn kết quả" in beyond.content.decode()
     for odd in ("abc", "-1", "0", "9" * 30):
