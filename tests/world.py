@@ -37,6 +37,7 @@ def make_procedure(code="1.004873", amount=3, unit="working_day", budgets=(4, 12
         fee_vnd=None,
         online_level="partial",
         documents=["Tờ khai cấp Giấy xác nhận tình trạng hôn nhân", "Giấy tờ chứng minh nhân thân"],
+        has_full_record=True,  # documents and steps: a counter can receive it
         search_text="cap giay xac nhan tinh trang hon nhan",
     )
     for position, (role, name, hours) in enumerate(

@@ -609,6 +609,7 @@ PUBLIC_API = {
     "GET /api/v1/centers",
     "GET /api/v1/centers/{center_id}",
     "GET /api/v1/procedures",
+    "GET /api/v1/procedures/{code}",
     "GET /api/v1/calendar/due",
     "GET /api/v1/track/{code}",
     "GET /api/v1/ratings/criteria",
@@ -797,6 +798,9 @@ READ_BY_EVERYONE = {
     "units:center": lambda w: reverse("units:center", args=[w.a.centers.first().pk]),
     "GET /api/v1/centers": lambda w: "/api/v1/centers?province=01",
     "GET /api/v1/centers/{center_id}": lambda w: f"/api/v1/centers/{w.a.centers.first().pk}",
+    # A procedure's whole record is what the portal publishes: no one's data.
+    "catalog:procedure": lambda w: reverse("catalog:procedure", args=[w.procedure.code]),
+    "GET /api/v1/procedures/{code}": lambda w: f"/api/v1/procedures/{w.procedure.code}",
 }
 
 
