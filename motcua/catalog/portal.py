@@ -362,6 +362,27 @@ def flat_documents(groups: list[dict]) -> list[str]:
     return _unique([short_name(name) for name in papers])
 
 
+def papers_by_case(groups: list[dict]) -> dict[str, dict]:
+    """For each paper of ``flat_documents`` (by its name there): the case it is listed under and
+    its counts, so the counter's checklist can show the papers the way the portal groups them.
+    A paper listed under two cases belongs to the first, as it does in the flat list."""
+    found: dict[str, dict] = {}
+    for group in groups:
+        for item in group["items"]:
+            if item["kind"] == "heading":
+                continue
+            found.setdefault(
+                short_name(item["name"]),
+                {
+                    "case": group["case"],
+                    "originals": item.get("originals") or 0,
+                    "copies": item.get("copies") or 0,
+                    "has_eform": bool(item.get("has_eform")),
+                },
+            )
+    return found
+
+
 def _time(raw) -> dict:
     raw = raw if isinstance(raw, dict) else {}
     unit = clean_line(raw.get("unit")).upper()

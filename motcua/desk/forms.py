@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.portal import papers_by_case
 from motcua.docstore.queries import match_required
 from motcua.docstore.uploads import MAX_FILES_PER_DOSSIER, CheckedUpload, check_upload
 from motcua.dossiers.models import ApplicantKind, Channel, ReturnMethod
@@ -187,10 +188,14 @@ class IntakeForm(forms.Form):
         return has_papers and self.data.get("offered_for") != self.owner_id
 
     def papers(self) -> list[dict]:
-        """Each paper of the procedure with its tick box and its scan field, for the template."""
+        """Each paper of the procedure with its tick box and its scan field, for the template;
+        with the portal's case it is listed under and its original/copy counts, when the
+        procedure has the portal's groups (ADR 0026)."""
         boxes = list(self["documents"])
+        groups = getattr(self.procedure, "document_groups", None) or []
+        listed = papers_by_case(groups)
         return [
-            {"box": boxes[i], "scan": self[scan_field(i)], "name": name}
+            {"box": boxes[i], "scan": self[scan_field(i)], "name": name, "listed": listed.get(name)}
             for i, name in enumerate(self.paper_names)
         ]
 

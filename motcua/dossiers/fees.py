@@ -9,6 +9,7 @@ procedure has them and falls back to the single amount otherwise, so it works wi
 
 from dataclasses import dataclass, field
 
+from motcua.catalog.portal import FEE_KIND_LABELS
 from motcua.dossiers.models import Channel
 
 # The catalogue's channel names for the dossier's channel codes (domain.md §4).
@@ -21,7 +22,7 @@ CHANNEL_METHODS = {
 
 @dataclass(frozen=True)
 class FeeLine:
-    kind: str  # "lệ phí", "phí", … as the catalogue names it ("" when not said)
+    kind: str  # "Lệ phí", "Phí", "Mức giá" in the reader's language ("" when not said)
     amount_vnd: int | None  # None: set locally or not known
     text: str = ""
 
@@ -76,7 +77,9 @@ def _line(entry: dict) -> FeeLine:
     amount = entry.get("amount_vnd")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         amount = None
-    return FeeLine(str(entry.get("kind") or ""), amount, str(entry.get("text") or ""))
+    kind = str(entry.get("kind") or "")
+    # The portal's codes (FEE, SERVICE_FEE, PRICE_LEVEL) are words on a page, not codes.
+    return FeeLine(FEE_KIND_LABELS.get(kind, kind), amount, str(entry.get("text") or ""))
 
 
 def vnd(amount: int | None) -> str:

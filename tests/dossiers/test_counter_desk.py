@@ -10,6 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.catalog.models import Procedure
 from motcua.docstore.models import Source, StoredDocument
 from motcua.dossiers import services
 from motcua.dossiers.models import Channel, Dossier, DossierDocument, DossierEvent
@@ -18,6 +19,7 @@ from motcua.insights import figures
 from motcua.insights.periods import range_of
 from motcua.notify.models import Message, Status
 from motcua.notify.services import enqueue
+from tests.catalog.test_portal_import import portal_record, run, write_json
 from tests.docstore.conftest import JPEG, pdf_bytes, png_bytes, upload
 from tests.dossiers.test_web import intake_data
 from tests.world import GOOD_ID, PASSWORD, vn
@@ -429,3 +431,18 @@ def test_the_demo_scans_some_counter_papers_with_one_tiny_valid_pdf(world):
         digitized=False, stored_document__isnull=False
     ).exists()
     assert set(with_file.values_list("stored_document__source", flat=True)) == {Source.SCANNED}
+
+
+def test_the_checklist_groups_a_portal_records_papers_by_case(reception_client, tmp_path):
+    """A procedure imported from the portal: the intake checklist shows its papers under the
+    portal's cases, each with its original and copy counts (ADR 0026)."""
+    run(write_json(tmp_path / "1.010038.json", portal_record("1.010038")))
+    split = Procedure.objects.get(code="1.010038")
+    page = reception_client.get(reverse("dossiers:intake") + "?procedure=1.010038")
+    html = page.content.decode()
+    cases = [g["case"] for g in split.document_groups if g["case"]]
+    positions = [html.index(case) for case in cases if case in html]
+    assert positions and positions == sorted(positions)
+    assert html.count('data-testid="paper-case"') == len(positions)
+    assert html.count('data-testid="paper-counts"') == len(split.documents)
+    assert "Bản chính: 1 · Bản sao: 0" in html

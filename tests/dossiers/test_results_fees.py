@@ -295,13 +295,16 @@ def test_fee_due_uses_channels_when_present_else_the_single_fee():
     assert fee_due(unknown, Channel.ONLINE).amount_vnd is None
     assert fee_due(unknown, Channel.ONLINE).note == "HĐND tỉnh quy định"
     channels = [
-        {"method": "DIRECT", "fees": [{"kind": "Lệ phí", "amount_vnd": 20000, "text": ""}]},
-        {"method": "ONLINE", "fees": [{"kind": "Lệ phí", "amount_vnd": 10000, "text": ""}]},
+        {"method": "DIRECT", "fees": [{"kind": "FEE", "amount_vnd": 20000, "text": ""}]},
+        {"method": "ONLINE", "fees": [{"kind": "SERVICE_FEE", "amount_vnd": 10000, "text": ""}]},
         {"method": "POSTAL", "fees": []},
     ]
     both = SimpleNamespace(fee_vnd=20000, fee_note="", channels=channels)
     assert fee_due(both, Channel.COUNTER).amount_vnd == 20000
     assert fee_due(both, Channel.ONLINE).amount_vnd == 10000
+    # The portal's kind codes are read as words (Vietnamese by default).
+    assert [str(line.kind) for line in fee_due(both, Channel.COUNTER).lines] == ["Lệ phí"]
+    assert [str(line.kind) for line in fee_due(both, Channel.ONLINE).lines] == ["Phí"]
     assert fee_due(both, "ONLINE").amount_vnd == 10000
     assert fee_due(both, Channel.POST).amount_vnd == 20000  # no fees listed: the single amount
     empty = SimpleNamespace(fee_vnd=0, fee_note="", channels=[])

@@ -53,7 +53,12 @@ def test_from_the_portal_record_to_the_counter_and_back(
     # The counter: intake with the fee shown, a scan under the first paper, the receipt.
     sign_in_officer(page, base, world.reception.username)
     page.goto(f"{base}/can-bo/tiep-nhan/?procedure={procedure.code}")
-    assert "10.000" in page.get_by_test_id("fee-due").inner_text()
+    fee = page.get_by_test_id("fee-due").inner_text()
+    assert "10.000" in fee and "Lệ phí" in fee and "FEE" not in fee
+    first_case = next(g["case"] for g in procedure.document_groups if g["case"])
+    assert page.get_by_test_id("paper-case").first.inner_text() == first_case
+    assert "Bản chính: 1" in page.get_by_test_id("paper-counts").first.inner_text()
+    screenshot(page, "intake-portal-checklist")
     page.get_by_label("Họ và tên / Tên tổ chức").fill("Đỗ Thị Thanh Hương")
     page.get_by_label("Số định danh cá nhân (CCCD) / Mã số doanh nghiệp").fill("001185012345")
     page.get_by_label("Số điện thoại di động").fill("0903 123 456")
