@@ -427,11 +427,12 @@ _SAME_DAY_TEXT = re.compile(r"same (working )?day|15:00|trong ngày", re.IGNOREC
 _CALENDAR_DAY_TEXT = re.compile(r"calendar day|ngày lịch", re.IGNORECASE)
 _WORKING_DAY_TEXT = re.compile(r"working day|ngày làm việc", re.IGNORECASE)
 _CONFLICT_TEXT = re.compile(
-    r"ambiguous|case field|channel field|wrongly|conflict|mâu thuẫn",
+    r"ambiguous|case field|channel field|wrongly|conflict|mâu thuẫn|thống nhất|ghi nhầm"
+    r"|mục cách thức thực hiện|mục trường hợp giải quyết",
     re.IGNORECASE,
 )
 _CHECK_SOURCE_TEXT = re.compile(
-    r"should be checked|to be verified|verify|cần kiểm tra", re.IGNORECASE
+    r"should be checked|to be verified|verify|cần kiểm tra|cần đối chiếu", re.IGNORECASE
 )
 _LOCAL_FEE_TEXT = re.compile(r"HĐND|People's Council|set locally|địa phương", re.IGNORECASE)
 

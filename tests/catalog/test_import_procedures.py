@@ -43,7 +43,7 @@ def test_imports_the_shipped_sample_and_a_second_run_changes_nothing():
     assert birth.field.name_vi == "Hộ tịch" and birth.field.code == "ho-tich"
     assert birth.field.name_en == "Civil status registration"
     assert birth.fee_vnd == 0 and birth.processing_amount == 1
-    assert len(birth.documents) == 6
+    assert len(birth.documents) == 8
     assert birth.legal_time_display == "1 ngày làm việc"
     assert birth.source_url.startswith("https://dichvucong.gov.vn/")
 
