@@ -41,7 +41,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -50,6 +49,8 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
+
+from benchlib import machine, say
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOGUE = ROOT.parent / "shared" / "data" / "national_portal" / "catalog.jsonl"
@@ -84,10 +85,6 @@ QUERIES = [
 ]
 
 
-def say(*args) -> None:
-    print(*args, file=sys.stderr, flush=True)
-
-
 def percentile(ordered: list[float], pct: float) -> float:
     if len(ordered) == 1:
         return ordered[0]
@@ -115,21 +112,6 @@ def timed(name: str, calls: list, warmup: int, repeat: int) -> dict:
     }
     say(f"    {name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms")
     return result
-
-
-def machine() -> dict:
-    memory = ""
-    try:
-        with open("/proc/meminfo") as meminfo:
-            memory = meminfo.readline().split(":")[1].strip()
-    except OSError:
-        pass
-    return {
-        "cpus": os.cpu_count(),
-        "memory": memory,
-        "platform": platform.platform(),
-        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 # --------------------------------------------------------------------------- parent

@@ -65,7 +65,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -73,6 +72,8 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from benchlib import machine, say
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "motcua_bench_index"
@@ -84,10 +85,6 @@ CHUNK = 100_000
 RESIDENTS = 50_000
 SEED = 766
 TARGET_P95_MS = 100.0
-
-
-def say(*args) -> None:
-    print(*args, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- the database
@@ -803,22 +800,6 @@ def facts(province_id: int, period) -> dict:
             settings[name] = cursor.fetchone()[0]
         out["postgresql"] = settings
     return out
-
-
-def machine() -> dict:
-    memory = ""
-    try:
-        with open("/proc/meminfo") as meminfo:
-            memory = meminfo.readline().split(":")[1].strip()
-    except OSError:
-        pass
-    return {
-        "cpus": os.cpu_count(),
-        "memory": memory,
-        "platform": platform.platform(),
-        # Other work on the machine (a test suite, say) shows up in the tails.
-        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 # --------------------------------------------------------------------------- main

@@ -51,16 +51,14 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from benchlib import say
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "motcua_bench"
 MARK = "scratch database of bench/queue_call_next.py, dropped at the end of each run"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ISSUE_AT = datetime(2025, 7, 7, 7, 30, tzinfo=VN)  # Monday 7 July 2025, a working day
 CALL_AT = datetime(2025, 7, 7, 9, 0, tzinfo=VN)  # the same day: call_next takes "today" from it
-
-
-def say(*args) -> None:
-    print(*args, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- the database
