@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.catalog import search_index
-from motcua.catalog.models import Field, PortalType, Procedure
+from motcua.catalog.models import Field, PortalType, Procedure, ProcedureLevel
 from motcua.text import search_key
 
 # Enough for any real query; bounds the work a pasted page of text can cause.
@@ -318,6 +318,17 @@ def procedures_for_commune(commune) -> QuerySet[Procedure]:
         )
         .select_related("field")
         .order_by("code")
+    )
+
+
+def procedures_a_commune_may_list(handled_codes) -> QuerySet[Procedure]:
+    """What a commune chooses its list from: the active commune-level procedures (674 of the
+    national catalogue's 5,666), plus any other it already handles (``handled_codes``)."""
+    return (
+        Procedure.objects.filter(is_active=True)
+        .filter(Q(level=ProcedureLevel.COMMUNE) | Q(code__in=handled_codes))
+        .select_related("field")
+        .order_by("field__name_vi", "code")
     )
 
 

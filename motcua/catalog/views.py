@@ -3,19 +3,19 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts import access
 from motcua.accounts.access import staff_required
-from motcua.catalog.models import OnlineLevel, Procedure, ProcedureLevel
+from motcua.catalog.models import OnlineLevel, Procedure
 from motcua.catalog.portal import CHANNEL_LABELS, FEE_KIND_LABELS, time_text
 from motcua.catalog.queries import (
     PAGE_SIZE,
     commune_handles,
     has_standardized_list,
+    procedures_a_commune_may_list,
     procedures_for_commune,
     search_page,
 )
@@ -63,19 +63,12 @@ def commune_procedures(request):
     handled = set(procedures_for_commune(commune).values_list("code", flat=True))
     if error:
         handled = set(request.POST.getlist("codes"))  # the choice is shown again, not lost
-    # The commune's choice is among commune-level procedures (674 of the national catalogue's
-    # 5,666), plus any other it already handles.
-    procedures = (
-        Procedure.objects.filter(is_active=True)
-        .filter(Q(level=ProcedureLevel.COMMUNE) | Q(code__in=handled))
-        .select_related("field")
-    )
     return render(
         request,
         "catalog/commune_procedures.html",
         {
             "commune": commune,
-            "procedures": procedures.order_by("field__name_vi", "code"),
+            "procedures": procedures_a_commune_may_list(handled),
             "handled": handled,
             "standardized": standardized,
             "can_edit": can_edit,
