@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.dvcqg",
     "motcua.queueing",
+    "motcua.petitions",
     "motcua.insights",
     "motcua.ui",
     "motcua.security",

@@ -13,7 +13,7 @@ PostgreSQL (see ``motcua.catalog.queries``).
 import re
 import unicodedata
 
-__all__ = ["fold", "nfc", "search_key"]
+__all__ = ["clean_text", "fold", "nfc", "search_key"]
 
 _WHITESPACE = re.compile(r"\s+")
 # Apostrophes inside ethnic-minority names ("Ea H'Leo", "Cư M'gar") are written, dropped or curled
@@ -26,6 +26,18 @@ _PUNCTUATION = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^\w.])+")
 def nfc(text: str) -> str:
     """The composed (NFC) form with collapsed whitespace: how names are stored."""
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+# Control characters other than tab and line feed (NUL, escape sequences, bidi overrides are not
+# controls but format characters: category Cf, kept, as Vietnamese text may use ZWJ/ZWNJ).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Free text as people typed it, made safe to store: NFC, Windows and old Mac line ends as
+    ``\n``, control characters removed. Unlike ``nfc`` it keeps line breaks and spacing."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text)
 
 
 def fold(text: str) -> str:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("motcua.residents.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.queueing.urls")),
+    path("", include("motcua.petitions.urls")),
     path("", include("motcua.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -40,6 +40,8 @@ LAYERS: list[set[str]] = [
     {"notify", "dvcqg"},
     {"residents"},
     {"queueing"},
+    # Residents' reports: link to dossiers and visits, store photos, tell reporters by the outbox.
+    {"petitions"},
     {"insights"},
     # Pages that combine several apps, the demo, the API, the home page.
     {"desk", "demo", "api", "views"},

@@ -60,6 +60,7 @@ class Kind(StrEnum):
     QUEUE_CENTER = "queue_center"
     COUNTER = "counter"
     TICKET = "ticket"
+    PETITION = "petition"  # a resident's report or suggestion (phản ánh, kiến nghị)
 
 
 class Action(StrEnum):
@@ -77,6 +78,11 @@ class Action(StrEnum):
     CHANGE_PRIORITY = "change_priority"
     AUDIT = "audit"  # read the commune's trail of look-ups in citizens' document stores
     COLLECT_FEE = "collect_fee"  # record a dossier's fee paid or waived (and print its receipt)
+    HANDLE = "handle"  # work on a report: ask the reporter for more, draft the answer, reject it
+    APPROVE = "approve"  # approve and publish a report's answer, or send the draft back
+    ASSIGN = "assign"  # pass a report to another department or commune, merge duplicates
+    MODERATE = "moderate"  # write the public text of a report, hide it from public pages
+    TAKE_CALL = "take_call"  # type in a hotline call as a report for a commune
 
 
 class Relation(StrEnum):
@@ -151,11 +157,16 @@ KINDS: dict[Kind, KindInfo] = {
     Kind.TICKET: KindInfo(
         "queueing.ticket", _IN_A_CENTER, gettext_lazy("Không tìm thấy số thứ tự.")
     ),
+    Kind.PETITION: KindInfo(
+        "petitions.petition",
+        {Relation.COMMUNE: ("commune_id",), Relation.PROVINCE: ("commune__province_id",)},
+        gettext_lazy("Không tìm thấy phản ánh, kiến nghị."),
+    ),
 }
 
 # The roles' columns, as the table below writes them.
 R, S, L, A = Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.COMMUNE_ADMIN
-M, V, SU = Role.PROVINCE_MONITOR, Role.VOLUNTEER, SUPERUSER
+M, V, H, SU = Role.PROVINCE_MONITOR, Role.VOLUNTEER, Role.HOTLINE_OPERATOR, SUPERUSER
 # The relations, as the table below writes them.
 C, CR, P = (Relation.COMMUNE,), (Relation.COMMUNE, Relation.RECEIVING), (Relation.PROVINCE,)
 ASSISTED, ANY = (Relation.ASSISTED,), (Relation.ANY,)
@@ -198,7 +209,7 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     # file online for residents (assisted filing records who helped, so it is a person's act,
     # not an operator's: superusers do not file for residents).
     (Kind.COMMUNE, Action.VIEW): Rule(
-        {**_each((*COMMUNE_OFFICERS, V), C), SU: ANY},
+        {**_each((*COMMUNE_OFFICERS, V), C), H: P, SU: ANY},
         gettext_lazy("Trang này dành cho cán bộ của một xã, phường."),
     ),
     (Kind.COMMUNE, Action.EDIT): Rule(
@@ -211,6 +222,15 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.COMMUNE, Action.AUDIT): Rule(
         {A: C, SU: ANY},
         gettext_lazy("Chỉ quản trị xã xem được nhật ký tra cứu kho giấy tờ."),
+    ),
+    # The commune's offices that answer reports, and its places with QR placards.
+    (Kind.COMMUNE, Action.CONFIGURE): Rule(
+        {A: C, SU: ANY},
+        gettext_lazy("Chỉ quản trị xã được sửa danh sách phòng, ban và địa điểm có mã QR."),
+    ),
+    # Hotline operators type in calls for any commune of their province.
+    (Kind.COMMUNE, Action.TAKE_CALL): Rule(
+        {H: P, SU: ANY}, gettext_lazy("Chỉ tổng đài viên đường dây nóng được nhập cuộc gọi.")
     ),
     (Kind.COMMUNE, Action.ASSIST): Rule(
         {R: C, V: C},
@@ -270,6 +290,30 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.TICKET, Action.CHANGE_PRIORITY): Rule(
         {**_each(COMMUNE_OFFICERS, C), SU: ANY},
         gettext_lazy("Bạn không được đổi nhóm ưu tiên của số này."),
+    ),
+    # Residents' reports: the commune's officers see and handle their commune's; a leader
+    # approves and publishes the answer; the one-stop, leaders and admins pass reports on or
+    # merge them; leaders and admins moderate what the public pages show. Monitors watch the
+    # province's; hotline operators read back the answers of the province's reports they
+    # took calls for. Residents follow their own report through its private link, not here.
+    (Kind.PETITION, Action.VIEW): Rule(
+        {**_each(COMMUNE_OFFICERS, C), M: P, H: P, SU: ANY},
+        gettext_lazy("Bạn không được xem phản ánh này."),
+    ),
+    (Kind.PETITION, Action.HANDLE): Rule(
+        {**_each(COMMUNE_OFFICERS, C), SU: ANY},
+        gettext_lazy("Phản ánh này không thuộc xã, phường của bạn."),
+    ),
+    (Kind.PETITION, Action.APPROVE): Rule(
+        {L: C, SU: ANY}, gettext_lazy("Chỉ lãnh đạo UBND xã được duyệt và công khai trả lời.")
+    ),
+    (Kind.PETITION, Action.ASSIGN): Rule(
+        {R: C, L: C, A: C, SU: ANY},
+        gettext_lazy("Chỉ cán bộ một cửa, lãnh đạo và quản trị xã được chuyển hoặc gộp phản ánh."),
+    ),
+    (Kind.PETITION, Action.MODERATE): Rule(
+        {L: C, A: C, SU: ANY},
+        gettext_lazy("Chỉ lãnh đạo và quản trị xã được biên tập nội dung công khai."),
     ),
 }
 

@@ -22,6 +22,13 @@ class Role(models.TextChoices):
     # A member of the commune's community digital-transformation team: helps residents file
     # online (assisted submission) and sees only the dossiers they filed.
     VOLUNTEER = "volunteer", _("Tổ công nghệ số cộng đồng")
+    # Answers the province's hotline (Huế: 1900 1075): types in residents' calls as reports for
+    # any commune of the province and reads the published answers back to callers.
+    HOTLINE_OPERATOR = "hotline_operator", _("Tổng đài viên đường dây nóng")
+
+
+# Roles that work for a province rather than a commune.
+PROVINCE_ROLES = (Role.PROVINCE_MONITOR, Role.HOTLINE_OPERATOR)
 
 
 class User(AbstractUser):
@@ -41,7 +48,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="monitors",
-        help_text=_("Chỉ dùng cho vai trò giám sát cấp tỉnh."),
+        help_text=_("Chỉ dùng cho vai trò giám sát cấp tỉnh và tổng đài viên."),
     )
     job_title = models.CharField(_("chức danh"), max_length=120, blank=True)
 
@@ -53,11 +60,12 @@ class User(AbstractUser):
                 name="monitor_has_province_officer_has_commune",
                 condition=(
                     models.Q(role="")
-                    | models.Q(role="province_monitor", province__isnull=False)
-                    | (~models.Q(role="province_monitor") & models.Q(commune__isnull=False))
+                    | models.Q(role__in=PROVINCE_ROLES, province__isnull=False)
+                    | (~models.Q(role__in=PROVINCE_ROLES) & models.Q(commune__isnull=False))
                 ),
                 violation_error_message=_(
-                    "Giám sát cấp tỉnh cần có tỉnh; các vai trò khác cần có xã/phường."
+                    "Giám sát cấp tỉnh và tổng đài viên cần có tỉnh; các vai trò khác cần có "
+                    "xã/phường."
                 ),
             )
         ]

@@ -15,6 +15,7 @@ from motcua.accounts.access import Action, Kind
 from motcua.accounts.models import Role, User
 from motcua.accounts.services import create_api_token
 from motcua.dossiers.models import Dossier
+from motcua.petitions.models import Petition
 from motcua.queueing.models import Ticket
 from motcua.units.models import Commune, Counter, Province, ServiceCenter
 from tests.accounts.world import STAFF
@@ -29,6 +30,7 @@ MODELS = {
     Kind.QUEUE_CENTER: ServiceCenter,
     Kind.COUNTER: Counter,
     Kind.TICKET: Ticket,
+    Kind.PETITION: Petition,
 }
 
 

@@ -12,74 +12,31 @@ every operation of the API: a route with no row here — staff, residents' or pu
 new page cannot skip the rule unnoticed.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from motcua.api.router import api
-from tests.accounts.world import MONTH, PERSONAS, STAFF, AccessWorld
+from tests.accounts import rows_petitions_open311, rows_petitions_public, rows_petitions_staff
+from tests.accounts.table import (
+    A_OFFICERS,
+    A_STATISTICS,
+    EVERY_OFFICER,
+    FORBIDDEN,
+    NOT_FOUND,
+    OK,
+    PROVINCE,
+    SIGN_IN,
+    UNAUTHORIZED,
+    Row,
+    _q,
+    _r,
+    code,
+    commune_a,
+    with_format,
+)
+from tests.accounts.world import MONTH, PERSONAS
 from tests.docstore.conftest import pdf_bytes, upload
-
-OK, NOT_FOUND, FORBIDDEN, SIGN_IN, UNAUTHORIZED = "ok", "404", "403", "sign-in", "401"
-
-JULY = "start=2025-07-01&end=2025-07-31"
-A_OFFICERS = frozenset({"a.reception", "a.specialist", "a.leader", "a.commune_admin", "colleague"})
-A_STATISTICS = frozenset({"a.leader", "a.commune_admin", "monitor", "superuser"})
-PROVINCE = frozenset({"monitor", "superuser"})
-EVERY_OFFICER = frozenset(STAFF)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One route as one persona-table row: ``ok`` are let through, ``forbidden`` get 403, the
-    other staff personas 404."""
-
-    route: str  # URL name, or "METHOD /api/v1/…" as in the OpenAPI document
-    what: str  # kind/action in the access rule's words
-    url: Callable[[AccessWorld], str]
-    ok: frozenset
-    forbidden: frozenset = frozenset()
-    method: str = "get"
-    data: Callable[[AccessWorld], dict] | None = None
-    # Never in the answer for a persona outside ``ok``: a list that leaks would fail.
-    secret: Callable[[AccessWorld], str] | None = None
-
-    @property
-    def api(self) -> bool:
-        return self.route.split(" ")[-1].startswith("/api/")
-
-    def expected(self, persona: str) -> str:
-        if persona in ("inactive", "resident", "anonymous"):
-            return UNAUTHORIZED if self.api else SIGN_IN
-        if persona == "roleless":
-            return FORBIDDEN
-        if persona in self.ok:
-            return OK
-        return FORBIDDEN if persona in self.forbidden else NOT_FOUND
-
-
-def _r(name, *args):
-    return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
-
-
-def _q(name, query, *args):
-    return lambda w: _r(name, *args)(w) + "?" + query(w)
-
-
-def code(attr):
-    return lambda w: getattr(w, attr).code
-
-
-def commune_a(w):
-    return f"commune={w.a.code}"
-
-
-def with_format(query):
-    return lambda w: query(w) + "&format=csv"
-
 
 ALL_COMMUNE_A_FILERS = frozenset({"a.reception", "volunteer", "colleague_volunteer", "b.reception"})
 AT_OWN_COMMUNE_ONLY = EVERY_OFFICER  # pages about one's own commune never answer 404
@@ -551,6 +508,11 @@ ROWS = [
         ok=A_STATISTICS,
     ),
 ]
+ROWS += [
+    *rows_petitions_staff.ROWS,
+    *rows_petitions_public.ROWS,
+    *rows_petitions_open311.ROWS,
+]
 
 # Pages anybody may open: sign-in, public tracking and search, the rating link, the booking
 # pages, a number's own page and the kiosk (opened by the unguessable link they carry), the
@@ -591,6 +553,7 @@ PUBLIC = {
     "set_language",
     "ui:styleguide",
 }
+PUBLIC |= rows_petitions_staff.PUBLIC | rows_petitions_public.PUBLIC | rows_petitions_open311.PUBLIC
 # Residents' own pages: the portal's sign-in, not the staff rule (a resident sees what they filed).
 RESIDENTS = {
     "residents:submit": ("1.004873",),

@@ -14,12 +14,14 @@ from motcua.dossiers import services as dossier_services
 from motcua.insights import rollups
 from motcua.insights.index.scheme import scheme_for
 from motcua.insights.periods import parse_month
+from motcua.petitions import services as petition_services
 from motcua.queueing import services as queue_services
 from motcua.residents import services as resident_services
 from motcua.residents import sessions
 from motcua.residents.models import Resident
 from motcua.units.models import Counter
 from tests.docstore.conftest import store
+from tests.petitions.support import report
 from tests.queueing.conftest import open_all_day
 from tests.world import GOOD_ID, PASSWORD, World, vn
 
@@ -76,6 +78,7 @@ class AccessWorld(World):
         }
         self._dossiers()
         self._queue()
+        self._petitions()
         rollups.refresh_province_month(self.hanoi.pk, parse_month(MONTH), now=vn(2025, 8, 1, 9))
         self.criterion = scheme_for(parse_month(MONTH).first).criteria[0].key
         # Tokens: every officer's from the command; the closed and role-less accounts' made
@@ -142,6 +145,18 @@ class AccessWorld(World):
         queue_services.call_next(self.counter1, self.officers_a[Role.RECEPTION], at=now)
         self.waiting = queue_services.issue_ticket(self.center, self.procedure.field, at=now)
         self.priority_group = self.center.priority_groups.filter(is_active=True).first()
+
+    def _petitions(self):
+        """A report in each commune: a's (with a draft awaiting the leader), b's and Huế's."""
+        self.petition_a = report(self, at=vn(2025, 7, 7, 9))
+        self.petition_a = petition_services.draft_answer(
+            self.petition_a,
+            self.officers_a[Role.SPECIALIST],
+            "Đã thay bóng đèn.",
+            at=vn(2025, 7, 8, 9),
+        )
+        self.petition_b = report(self, commune=self.b, at=vn(2025, 7, 7, 9))
+        self.petition_h = report(self, commune=self.h, at=vn(2025, 7, 7, 9))
 
     def client_of(self, persona: str) -> Client:
         """A browser signed in as the persona: staff through Django's sign-in, the resident

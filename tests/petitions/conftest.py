@@ -1,0 +1,2 @@
+from tests.petitions.support import hotline  # noqa: F401
+from tests.world import world  # noqa: F401

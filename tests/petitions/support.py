@@ -1,0 +1,40 @@
+"""Reports for tests: one helper that files a report the way the portal does, and the hotline
+operator of Hà Nội. Import the fixtures in a folder's conftest.py."""
+
+import pytest
+
+from motcua.accounts.models import Role, User
+from motcua.petitions import queries, services
+from tests.world import PASSWORD, World, vn
+
+PHONE = "0912345678"
+
+
+def category(world: World, code: str = "chieu-sang"):
+    return queries.category_by_code(world.hanoi, code)
+
+
+def report(world: World, commune=None, code: str = "chieu-sang", at=None, **fields):
+    """A report from the portal, anonymous with a phone, received on Monday 7 July 2025 09:00."""
+    commune = commune or world.a
+    fields.setdefault("description", "Đèn đường trước số 12 Hàng Bạc không sáng ba tối nay.")
+    fields.setdefault("channel", "portal")
+    fields.setdefault("reporter_phone", PHONE)
+    fields.setdefault("reporter_name", "Lê Văn Tám")
+    return services.submit(
+        services.Report(
+            commune=commune, category=queries.category_by_code(commune.province, code), **fields
+        ),
+        at=at or vn(2025, 7, 7, 9),
+    )
+
+
+def make_hotline_operator(province, username="hotline.hanoi") -> User:
+    return User.objects.create_user(
+        username, password=PASSWORD, role=Role.HOTLINE_OPERATOR, province=province
+    )
+
+
+@pytest.fixture
+def hotline(world):
+    return make_hotline_operator(world.hanoi)
