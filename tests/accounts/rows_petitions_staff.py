@@ -16,7 +16,7 @@ ROWS: list[Row] = [
         "petitions:staff_detail",
         "petition/view",
         _r("petitions:staff_detail", lambda w: w.petition_a.pk),
-        ok=A_OFFICERS | PROVINCE,
+        ok=A_OFFICERS | PROVINCE | {"hotline"},
     ),
 ]
 # URL names anyone may open (public pages).

@@ -181,7 +181,7 @@ ROWS = [
         "commune/view (own commune)",
         _r("catalog:commune_procedures"),
         ok=A_OFFICERS | {"volunteer", "colleague_volunteer", "b.reception", "b.leader"},
-        forbidden={"monitor", "monitor_other", "superuser"},
+        forbidden={"monitor", "monitor_other", "hotline", "superuser"},
     ),
     Row(
         "catalog:commune_procedures",

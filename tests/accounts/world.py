@@ -1,9 +1,10 @@
 """The persona world of the access tests: the dossier world's communes and officers (commune a
-and b of Hà Nội, Huế's commune h, a monitor for each province), plus the personas the access rule
-must tell apart — a colleague in commune a, two volunteers, a superuser, a closed account, an
-account without a role and a resident of the portal — and one object of every kind the rule
-covers: dossiers (received by a; received by b for a; filed by a volunteer), commune a's centre
-with a called and a waiting number at two counters, and a month of statistics."""
+and b of Hà Nội, Huế's commune h, a monitor for each province, Hà Nội's hotline operator), plus
+the personas the access rule must tell apart — a colleague in commune a, two volunteers, a
+superuser, a closed account, an account without a role and a resident of the portal — and one
+object of every kind the rule covers: dossiers (received by a; received by b for a; filed by a
+volunteer), commune a's centre with a called and a waiting number at two counters, a month of
+statistics, and a report (phản ánh) in each of the communes a, b and h."""
 
 from django.test import Client
 from django.utils import timezone
@@ -42,6 +43,7 @@ STAFF = (
     "b.leader",
     "monitor",
     "monitor_other",
+    "hotline",
     "superuser",
 )
 # Who is no officer at all: an active account without a role, a closed officer's account, a
@@ -57,6 +59,7 @@ class AccessWorld(World):
         self.volunteer = self._user("a.volunteer", Role.VOLUNTEER, commune=self.a)
         self.colleague_volunteer = self._user("a.volunteer2", Role.VOLUNTEER, commune=self.a)
         self.superuser = User.objects.create_superuser("root", password=PASSWORD)
+        self.hotline = self._user("hotline.hanoi", Role.HOTLINE_OPERATOR, province=self.hanoi)
         self.roleless = self._user("a.nobody", "", commune=self.a)
         self.inactive = self._user("a.closed", Role.RECEPTION, commune=self.a)
         self.resident = Resident.objects.create(phone="0912345678", full_name="Lê Văn Tám")
@@ -72,6 +75,7 @@ class AccessWorld(World):
             "b.leader": self.officers_b[Role.LEADER],
             "monitor": self.monitor,
             "monitor_other": self.monitor_hue,
+            "hotline": self.hotline,
             "superuser": self.superuser,
             "roleless": self.roleless,
             "inactive": self.inactive,
