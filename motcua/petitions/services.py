@@ -634,8 +634,15 @@ def merge(petition: Petition, actor, into: Petition, reason: str, *, at=None) ->
     at = at or timezone.now()
     reason = _reason(reason)
     with transaction.atomic():
+        # Both rows locked in id order: two officers merging A into B and B into A at once wait
+        # for each other instead of deadlocking, and the second sees the first's merge.
+        list(
+            Petition.objects.select_for_update()
+            .filter(pk__in=[petition.pk, into.pk])
+            .order_by("pk")
+        )
         petition = _take_step(petition, "merge", actor)
-        target = Petition.objects.select_for_update().filter(pk=into.pk).first()
+        target = Petition.objects.filter(pk=into.pk).first()
         if (
             target is None
             or target.pk == petition.pk

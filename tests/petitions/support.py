@@ -4,19 +4,28 @@ operator of Hà Nội. Import the fixtures in a folder's conftest.py."""
 import pytest
 
 from motcua.accounts.models import Role, User
-from motcua.petitions import queries, services
+from motcua.petitions import defaults, queries, services
+from motcua.petitions.models import Category
 from tests.world import PASSWORD, World, vn
 
 PHONE = "0912345678"
 
 
+def national_defaults() -> None:
+    """Put back the national categories when a transactional test flushed the migration's rows."""
+    if not Category.objects.filter(province__isnull=True).exists():
+        defaults.install()
+
+
 def category(world: World, code: str = "chieu-sang"):
+    national_defaults()
     return queries.category_by_code(world.hanoi, code)
 
 
 def report(world: World, commune=None, code: str = "chieu-sang", at=None, **fields):
     """A report from the portal, anonymous with a phone, received on Monday 7 July 2025 09:00."""
     commune = commune or world.a
+    national_defaults()
     fields.setdefault("description", "Đèn đường trước số 12 Hàng Bạc không sáng ba tối nay.")
     fields.setdefault("channel", "portal")
     fields.setdefault("reporter_phone", PHONE)

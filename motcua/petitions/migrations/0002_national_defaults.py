@@ -1,35 +1,16 @@
-"""The national default categories (``data/default_categories.json``) and escalation rules.
+"""The national default categories and escalation rules (``motcua.petitions.defaults``).
 
 Provinces add their own categories, or replace one by giving theirs the same code; a province's
 own escalation rules replace all the national ones (``services.rules_for``).
 """
 
-import json
-from pathlib import Path
-
 from django.db import migrations
-
-CATEGORIES = Path(__file__).resolve().parent.parent / "data" / "default_categories.json"
-# (status, overdue by working hours, action)
-RULES = [
-    ("received", 0, "remind"),
-    ("in_progress", 0, "remind"),
-    ("in_progress", 16, "raise_to_leader"),
-    ("in_progress", 40, "notify_province"),
-    ("awaiting_approval", 0, "raise_to_leader"),
-]
 
 
 def add_defaults(apps, schema_editor):
-    Category = apps.get_model("petitions", "Category")
-    EscalationRule = apps.get_model("petitions", "EscalationRule")
-    for row in json.loads(CATEGORIES.read_text(encoding="utf-8")):
-        code = row.pop("code")
-        Category.objects.update_or_create(province=None, code=code, defaults=row)
-    for status, overdue_hours, action in RULES:
-        EscalationRule.objects.get_or_create(
-            province=None, status=status, overdue_hours=overdue_hours, action=action
-        )
+    from motcua.petitions import defaults
+
+    defaults.install(apps.get_model("petitions", "Category"), apps.get_model("petitions", "EscalationRule"))
 
 
 class Migration(migrations.Migration):
