@@ -199,6 +199,11 @@ class Satisfaction(models.TextChoices):
     NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
 
 
+class ReplyBy(models.TextChoices):
+    SMS = "sms", _("Tin nhắn SMS")
+    ZALO = "zalo", _("Zalo")
+
+
 def _new_secret() -> str:
     return secrets.token_urlsafe(18)
 
@@ -281,6 +286,10 @@ class Petition(models.Model):
     reporter_name = models.CharField(_("họ tên người phản ánh"), max_length=200, blank=True)
     reporter_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("thư điện tử"), blank=True)
+    # How the reporter's phone hears from the commune: SMS, or Zalo (a ZNS template message).
+    reply_by = models.CharField(
+        _("nhận tin qua"), max_length=5, choices=ReplyBy.choices, default=ReplyBy.SMS
+    )
     # Who typed it in for the reporter (a hotline operator), or the Open311 key it came through.
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -54,6 +54,7 @@ from motcua.petitions.models import (
     PetitionEvent,
     PetitionPhoto,
     Place,
+    ReplyBy,
     Satisfaction,
     Status,
 )
@@ -172,6 +173,7 @@ class Report:
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_email: str = ""
+    reply_by: str = "sms"
     resident: object = None
     address: str = ""
     latitude: object = None
@@ -273,6 +275,7 @@ def _checked(report: Report) -> dict:
         "reporter_name": _text(report.reporter_name, NAME_MAX, "reporter_name"),
         "reporter_phone": phone,
         "reporter_email": email,
+        "reply_by": report.reply_by if report.reply_by in ReplyBy.values else ReplyBy.SMS,
         "entered_by": report.entered_by,
         "api_key": report.api_key,
     }
@@ -716,6 +719,7 @@ def report_again(secret: str, description: str, *, at=None) -> Petition:
         reporter_name=first.reporter_name,
         reporter_phone=first.reporter_phone,
         reporter_email=first.reporter_email,
+        reply_by=first.reply_by,
         resident=first.resident,
         address=first.address,
         latitude=first.latitude,
@@ -875,7 +879,10 @@ def _tell_reporter(petition: Petition, what: str, at: datetime, **extra) -> None
             sms = body[: SMS_MAX_CHARS - len(url) - 2].rstrip() + "… " + url
         key = f"petition:{petition.pk}:{what}"
         if petition.reporter_phone:
-            enqueue(NotifyChannel.SMS, petition.reporter_phone, sms, dedupe_key=f"{key}:sms", at=at)
+            # The dedupe key says "sms" for either phone channel: one message per step to the
+            # phone, whichever way it travels.
+            channel = NotifyChannel.ZALO if petition.reply_by == ReplyBy.ZALO else NotifyChannel.SMS
+            enqueue(channel, petition.reporter_phone, sms, dedupe_key=f"{key}:sms", at=at)
         if petition.reporter_email:
             subject = _("Phản ánh %(ref)s") % {"ref": petition.reference}
             enqueue(

@@ -182,3 +182,9 @@ def test_a_category_of_the_province_replaces_the_national_one(world):
     )
     assert queries.category_by_code(world.hanoi, "chieu-sang") == own
     assert queries.category_by_code(world.hue, "chieu-sang") == national
+
+
+def test_a_reporter_who_chose_zalo_hears_by_zalo(world):
+    petition = report(world, reply_by="zalo")
+    message = Message.objects.get(dedupe_key=f"petition:{petition.pk}:received:sms")
+    assert message.channel == "zalo" and message.recipient == PHONE
