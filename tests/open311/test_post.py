@@ -96,7 +96,7 @@ def test_a_post_files_the_same_report_as_the_portal(client, world, api_key, fmt)
     assert set(receipt) == {"service_request_id", "service_notice", "account_id"}
     assert receipt["account_id"] in (None, "")
     petition = Petition.objects.get(pk=receipt["service_request_id"])
-    assert "PA-%s" % petition.pk in receipt["service_notice"]
+    assert f"PA-{petition.pk}" in receipt["service_notice"]
     assert petition.channel == Channel.OPEN311
     assert petition.api_key.name == "Ứng dụng thử"
     assert petition.commune == world.a and petition.category.code == "chieu-sang"
