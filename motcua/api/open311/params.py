@@ -145,7 +145,7 @@ def window(data, now: datetime) -> tuple[datetime, datetime]:
     if end is None:
         end = start + WINDOW
     if end < start:
-        raise bad_parameter("end_date", _("end_date phải sau start_date."))
+        raise bad_parameter("end_date", _("phải sau start_date."))
     if end - start > WINDOW:
         raise bad_parameter(
             "end_date",
