@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("motcua.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("motcua.api.open311.urls")),
     path("ui/", include("motcua.ui.urls")),
     path("admin/", admin.site.urls),
 ]
