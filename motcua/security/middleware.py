@@ -92,6 +92,10 @@ class RefuseNulCharacters:
                 from motcua.api import errors
 
                 return errors.answer(request, exc)
+            if request.path_info.startswith(OPEN311):
+                return _open311_refusal(
+                    request, str(exc) or _("Yêu cầu quá lớn hoặc không đọc được.")
+                )
             raise
         if field is not None:
             return nul_refused(request, field)
@@ -109,4 +113,18 @@ def nul_refused(request, field: str):
         from motcua.api.errors import invalid  # the API's one error shape
 
         return invalid({field: [message]})
+    if request.path_info.startswith(OPEN311):
+        return _open311_refusal(request, f"{field}: {message}")
     return render(request, "400.html", {"message": message}, status=400)
+
+
+OPEN311 = "/open311/"
+
+
+def _open311_refusal(request, description: str):
+    """Open311 clients parse the spec's error list, in the format the path asks for."""
+    from motcua.api.open311.errors import Open311Error
+    from motcua.api.open311.views import error_response
+
+    fmt = "xml" if request.path_info.rstrip("/").endswith(".xml") else "json"
+    return error_response(fmt, Open311Error(400, description))

@@ -301,3 +301,22 @@ def test_posts_are_limited_per_address_even_with_bad_keys(client, world, api_key
     assert Petition.objects.count() == 0
     ratelimit.reset("open311-address")
     assert post(client, **form(world, api_key)).status_code == 200
+
+
+def test_a_nul_character_or_an_oversized_body_is_refused_in_the_specs_error_list(client, world):
+    """The door that refuses NUL characters and unreadable bodies (ADR 0016) answers Open311
+    clients as the spec does: a list of {code, description}, in the format of the path."""
+    nul = client.post(
+        f"{BASE}requests.json",
+        data="api_key=x&description=a%00b",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert nul.status_code == 400
+    assert nul.json()[0]["code"] == 400 and "description" in nul.json()[0]["description"]
+    huge = client.post(
+        f"{BASE}requests.xml",
+        data=b"x" * (6 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert huge.status_code == 400 and huge["Content-Type"].startswith("text/xml")
+    assert b"<errors><error><code>400</code>" in huge.content

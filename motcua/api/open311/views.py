@@ -45,7 +45,7 @@ PARAMETER_OF_FIELD = {
 def per_key() -> ratelimit.Limit:
     return ratelimit.Limit(
         "open311-key",
-        getattr(settings, "MOTCUA_OPEN311_POSTS_PER_KEY_PER_HOUR", 300),
+        settings.MOTCUA_OPEN311_POSTS_PER_KEY_PER_HOUR,
         HOUR,
         _("Khóa API này đã gửi quá nhiều phản ánh. Vui lòng thử lại sau %(wait)s."),
     )
@@ -54,7 +54,7 @@ def per_key() -> ratelimit.Limit:
 def per_address() -> ratelimit.Limit:
     return ratelimit.Limit(
         "open311-address",
-        getattr(settings, "MOTCUA_OPEN311_POSTS_PER_ADDRESS_PER_HOUR", 60),
+        settings.MOTCUA_OPEN311_POSTS_PER_ADDRESS_PER_HOUR,
         HOUR,
         _("Địa chỉ mạng này đã gửi quá nhiều phản ánh. Vui lòng thử lại sau %(wait)s."),
     )
