@@ -137,7 +137,7 @@ def test_photos_are_stored_after_a_content_check(client, world):
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [
-        ("giay-to.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "không phải ảnh JPEG"),
+        ("giay-to.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", "không phải ảnh JPEG"),
         ("anh.jpg", b"\xff\xd8\xff\xe0" + b"not really a jpeg", "bị hỏng"),
         ("anh.jpg", b"<script>alert(1)</script>", "không phải PDF, JPEG hoặc PNG"),
     ],
