@@ -355,3 +355,24 @@ def test_odd_input_never_gives_a_server_error(client, world, extra):
 def test_odd_query_strings_never_give_a_server_error(client, world):
     for query in ({"xa": "x" * 5000}, {"ho-so": "💥"}, {"luot": "%00"}, {"xa": ["1", "2"]}):
         assert client.get(URL, query).status_code < 500
+
+
+# --------------------------------------------------------------------------- ways in
+
+
+def test_resident_pages_lead_to_the_form(client, q):  # noqa: F811
+    open_all_day(q.center)
+    ticket = queue_services.issue_ticket(q.center, q.civil)
+    token = links.ticket_token(ticket)
+    page = client.get(reverse("queueing:ticket", args=[token])).content.decode()
+    link = page.split('data-testid="ticket-petition"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert link.startswith(f"{URL}?luot=")
+    assert ticket.display_number in client.get(link).content.decode()
+    kiosk = links.kiosk_token(queue_services.settings_for(q.center))
+    page = client.get(reverse("queueing:kiosk", args=[kiosk])).content.decode()
+    assert reverse("petitions:kiosk", args=[kiosk]) in page
+    assert URL in client.get(reverse("home")).content.decode()
+    dossier = q.receive()
+    resident = Resident.objects.create(phone="0987654321", verified_id_number=GOOD_ID)
+    page = signed_in(client, resident).get(reverse("residents:my_dossier", args=[dossier.code]))
+    assert f"{URL}?ho-so={dossier.code}" in page.content.decode()
