@@ -21,6 +21,7 @@ from tests.petitions.test_public_form import png
 from tests.world import World, vn
 
 SHOTS = Path(os.environ.get("MOTCUA_SHOTS", "/tmp/shots-public"))
+SETTLE = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 def shoot(page, name: str) -> None:
@@ -28,7 +29,7 @@ def shoot(page, name: str) -> None:
     original = page.viewport_size or {"width": 360, "height": 800}
     for width in (360, 1280):
         page.set_viewport_size({"width": width, "height": 800})
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.evaluate(SETTLE)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size(original)
 
@@ -52,7 +53,10 @@ def publish(world, petition, answer):
 
 def test_a_report_from_a_places_qr_code_with_a_photo(page, live_server, world):
     place = Place.objects.create(
-        commune=world.a, name="Chợ Hàng Da", address="Số 1 phố Hàng Da", latitude="21.033000",
+        commune=world.a,
+        name="Chợ Hàng Da",
+        address="Số 1 phố Hàng Da",
+        latitude="21.033000",
         longitude="105.846000",
     )
     page.set_viewport_size({"width": 360, "height": 800})
