@@ -8,6 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from motcua.notify.models import Message
 from motcua.petitions.models import Channel, Petition, PetitionPhoto, Place, Subject
@@ -350,6 +352,35 @@ def test_a_visit_links_through_its_ticket_token(client, q):  # noqa: F811
 def test_odd_input_never_gives_a_server_error(client, world, extra):
     response = client.post(URL, good(world.a, **extra))
     assert response.status_code < 500
+
+
+FIELDS = (
+    "category",
+    "title",
+    "description",
+    "address",
+    "latitude",
+    "longitude",
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "dossier",
+    "luot",
+    "submission_key",
+    "trang_web",
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(values=st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=400), max_size=6))
+def test_any_unicode_in_any_field_never_gives_a_server_error(client, world, values):
+    before = Petition.objects.count()
+    response = client.post(URL, good(world.a, **values))
+    assert response.status_code < 500
+    if response.status_code in (400, 429):  # refused: nothing stored
+        assert Petition.objects.count() == before
 
 
 def test_odd_query_strings_never_give_a_server_error(client, world):
