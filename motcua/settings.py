@@ -368,6 +368,14 @@ MOTCUA_SMS_CODES_PER_HOUR = int(os.environ.get("MOTCUA_SMS_CODES_PER_HOUR", "100
 # Public tracking look-ups (/tra-cuu/<code>/ and GET /api/v1/track/<code>) from one address in an
 # hour, so the sequential dossier codes cannot be walked.
 MOTCUA_TRACKING_LOOKUPS_PER_HOUR = int(os.environ.get("MOTCUA_TRACKING_LOOKUPS_PER_HOUR", "60"))
+# Reports (phản ánh) from the web form and the kiosk that are stored, in an hour: per network
+# address (the kiosk's visitors share one, so it is counted by phone only) and per phone number.
+MOTCUA_PETITIONS_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("MOTCUA_PETITIONS_PER_ADDRESS_PER_HOUR", "5")
+)
+MOTCUA_PETITIONS_PER_PHONE_PER_HOUR = int(
+    os.environ.get("MOTCUA_PETITIONS_PER_PHONE_PER_HOUR", "3")
+)
 # Open311 reports (POST /open311/v2/requests) in an hour: per API key, and per network address
 # (forged keys count against the address too).
 MOTCUA_OPEN311_POSTS_PER_KEY_PER_HOUR = int(

@@ -59,7 +59,7 @@ def by_secret(secret: str, *, lock: bool = False) -> Petition:
         raise PublicNotFound(NOT_FOUND)
     rows = Petition.objects.select_related("commune", "category", "department")
     if lock:
-        rows = rows.select_for_update(of=("self",))
+        rows = rows.select_for_update(of=("self",))  # PostgreSQL: not the outer-joined department
     petition = rows.filter(secret=secret).first()
     if petition is None or not hmac.compare_digest(petition.secret, secret):
         raise PublicNotFound(NOT_FOUND)
