@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,9 @@ from motcua.petitions.models import (
     OPEN_STATUSES,
     Category,
     Petition,
+    PetitionPhoto,
     Status,
+    Subject,
 )
 from motcua.privacy import mask_text
 from motcua.units.calendars import calendar_for_center
@@ -185,3 +188,29 @@ def public_view(petition: Petition) -> PublicView:
         answer=mask_text(petition.answer) if petition.published_at else "",
         address=mask_text(petition.address),
     )
+
+
+# --------------------------------------------------------------------------- public photos
+
+
+def photo_is_public(photo: PetitionPhoto) -> bool:
+    """Anyone may see a report's photo once its answer is public (published, not hidden), if the
+    photo is of a place or came with the officers' answer. Photos of a dossier, a visit or an
+    official stay with the officers: they may show people or papers."""
+    petition = photo.petition
+    return (
+        petition.status == Status.PUBLISHED
+        and not petition.is_hidden
+        and (photo.with_answer or petition.subject == Subject.PLACE)
+    )
+
+
+def public_photos(petition: Petition) -> list[PetitionPhoto]:
+    # ``.all()`` sorted here rather than ``order_by``: lists prefetch the photos.
+    photos = sorted(petition.photos.all(), key=lambda p: p.pk)
+    return [p for p in photos if photo_is_public(p)]
+
+
+def photo_path(photo: PetitionPhoto) -> str:
+    """The public address of a photo (the digest prefix makes ids unwalkable)."""
+    return reverse("petitions:photo", args=[photo.pk, photo.sha256[:12]])

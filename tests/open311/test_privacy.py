@@ -4,11 +4,16 @@ report is text in JSON and escaped in XML."""
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
+from motcua.docstore.uploads import check_upload
 from motcua.petitions import services
 from tests.open311.support import body, get, recent
+from tests.petitions.test_public_form import photo as upload
 
 pytestmark = pytest.mark.django_db
 FORMATS = ["json", "xml"]
@@ -108,3 +113,22 @@ def test_characters_xml_cannot_carry_are_dropped_not_a_broken_document(client, w
     response = get(client, f"requests/{petition.pk}", "xml")
     (found,) = body(response)
     assert found["description"] == "đènhỏng"
+
+
+def test_media_url_is_the_first_public_photo_once_the_answer_is_published(client, world):
+    now = timezone.now()
+    lamp = recent(world, photos=[check_upload(upload())], at=now - timedelta(hours=3))
+    conduct = recent(world, code="thai-do-can-bo", photos=[check_upload(upload())])
+    before = body(get(client, f"requests/{lamp.pk}"))[0]
+    assert before["media_url"] is None  # no photo is public before the answer
+    for petition in (lamp, conduct):
+        two_hours_ago = now - timedelta(hours=2)
+        draft = services.draft_answer(petition, world.specialist, "Đã sửa.", at=two_hours_ago)
+        services.publish(draft, world.leader, at=now - timedelta(hours=1))
+
+    media = body(get(client, f"requests/{lamp.pk}"))[0]["media_url"]
+    photo = lamp.photos.get()
+    assert media.endswith(f"/phan-anh/anh/{photo.pk}/{photo.sha256[:12]}/")
+    assert client.get(media.removeprefix(settings.PUBLIC_BASE_URL)).status_code == 200
+    # A photo sent with a report about an official stays with the officers.
+    assert body(get(client, f"requests/{conduct.pk}"))[0]["media_url"] is None

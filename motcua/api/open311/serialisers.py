@@ -162,8 +162,16 @@ def service_request(petition: Petition) -> dict:
         "zipcode": None,
         "lat": coordinate(petition.latitude),
         "long": coordinate(petition.longitude),
-        "media_url": petition.media_url or None,
+        "media_url": petition.media_url or public_photo_url(petition),
     }
+
+
+def public_photo_url(petition: Petition) -> str | None:
+    """The first photo anyone may see (``queries.photo_is_public``), as an absolute address."""
+    if petition.status != Status.PUBLISHED:
+        return None  # no photo is public before the answer; skips the photos' query
+    photos = queries.public_photos(petition)
+    return settings.PUBLIC_BASE_URL + queries.photo_path(photos[0]) if photos else None
 
 
 def receipt(petition: Petition) -> dict:

@@ -144,6 +144,7 @@ def visible() -> QuerySet[Petition]:
     return (
         Petition.objects.filter(is_hidden=False)
         .select_related("commune", "category", "department", "place")
+        .prefetch_related("photos")
         .annotate(updated=Max("events__at"))
     )
 
