@@ -59,7 +59,9 @@ def by_secret(secret: str, *, lock: bool = False) -> Petition:
         raise PublicNotFound(NOT_FOUND)
     rows = Petition.objects.select_related("commune", "category", "department")
     if lock:
-        rows = rows.select_for_update()
+        # Only the report's row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # department's outer join.
+        rows = rows.select_for_update(of=("self",))
     petition = rows.filter(secret=secret).first()
     if petition is None or not hmac.compare_digest(petition.secret, secret):
         raise PublicNotFound(NOT_FOUND)
