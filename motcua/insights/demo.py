@@ -48,10 +48,16 @@ def prepare(*, now: datetime | None = None, progress=None) -> int:
 
 def demo_months(now: datetime) -> list[Period]:
     """Every month from the first received dossier to this month."""
-    first = Dossier.objects.aggregate(first=Min("received_at"))["first"]
+    first = first_dossier_day()
     if first is None:
         return []
-    return Period("range", today(first), today(now)).months()
+    return Period("range", first, today(now)).months()
+
+
+def first_dossier_day():
+    """The day the demo's history starts (its first received dossier), or None."""
+    first = Dossier.objects.aggregate(first=Min("received_at"))["first"]
+    return today(first) if first is not None else None
 
 
 def _published_province_inputs() -> dict:

@@ -7,11 +7,16 @@ commune that decides; received in the period; open dossiers judged at the period
 commune (``CommuneMonthInput``): the certified-copy flag and values for inputs motcua does not
 measure, which replace the measured value of the same name.
 
-Inputs motcua cannot measure yet, and so measures as 0 until a monitor enters them:
-``dossiers_paid_online`` and ``fee_procedures_with_online_payment`` (motcua takes no payments),
-``petitions_in_period`` / ``petitions_handled_on_time`` / ``petitions_negative`` (petitions are
-handled on the national petition system). With no petitions, criteria 5.2 and 5.3 score full
-marks, as the portal does.
+Inputs motcua cannot measure, and so measures as 0 until a monitor enters them:
+``dossiers_paid_online`` and ``fee_procedures_with_online_payment`` (motcua takes no payments).
+
+Group 5 is measured from the residents' reports (``petitions.stats``, service_index.md §4.5):
+``petitions_in_period`` / ``petitions_handled_on_time`` (5.2) and ``petitions_negative`` (5.3),
+and the reports linked to a dossier of the period count towards 5.4's flagged dossiers
+(``dossiers_with_petition_or_dislike``). With no report, criteria 5.2 and 5.3 score full marks,
+as the portal does. The petition inputs stay enterable: a monitor's value (say, from the national
+petition system for reports that did not come through motcua) replaces the measured one, and the
+index pages show it as entered, with the measured value beside it.
 """
 
 from datetime import datetime
@@ -25,17 +30,19 @@ from motcua.dvcqg.models import SyncState, SyncStatus
 from motcua.insights import figures
 from motcua.insights.models import PROVINCE_INPUTS, CommuneMonthInput, ProvinceMonthInput
 from motcua.insights.periods import Period
+from motcua.petitions import stats as petition_stats
+from motcua.petitions.models import Petition
 
 NOT_MEASURED = (
     "dossiers_paid_online",
     "fee_procedures_with_online_payment",
-    "petitions_in_period",
-    "petitions_handled_on_time",
-    "petitions_negative",
 )
+# Criteria 5.2 and 5.3, measured from the reports (``petitions.stats.INDEX``).
+PETITION_INPUTS = tuple(petition_stats.INDEX)
 # Inputs a monitor may enter for a commune (replacing the measured value).
 ENTERABLE = (
     *NOT_MEASURED,
+    *PETITION_INPUTS,
     "dossiers_received_reported",
     "dossiers_personal_store_linked",
     "citizen_procedures_total",
@@ -64,8 +71,11 @@ def _dossier_counts(start, end, t) -> dict:
         "dossiers_online_qualifying": Count("pk", filter=online),
         # 3.6: dossiers of procedures with a fee or charge (fee not 0 or unknown).
         "dossiers_with_fee": Count("pk", filter=fee),
-        # 5.4: a "not satisfied" answer in the dossier's rating (petitions are not in motcua).
-        "dossiers_with_petition_or_dislike": Count("pk", filter=received & Q(has_dislike=True)),
+        # 5.4: a resident's report linked to the dossier (received before t), or a "not
+        # satisfied" answer in the dossier's rating.
+        "dossiers_with_petition_or_dislike": Count(
+            "pk", filter=received & (Q(has_dislike=True) | Q(has_petition=True))
+        ),
         # 4.1: the electronic result is in the owner's store.
         "dossiers_e_result": Count("pk", filter=received & Q(has_e_result=True)),
         # 4.2: at least one component digitised: a file behind it (scanned, uploaded or reused).
@@ -96,8 +106,12 @@ def _with_index_facts(dossiers: QuerySet[Dossier], t: datetime) -> QuerySet[Doss
     reused = DossierDocument.objects.filter(dossier=OuterRef("pk"), reused=True)
     from_store = reused.filter(stored_document__source__in=[Source.DATABASE, Source.ISSUED])
     synced = SyncState.objects.filter(dossier=OuterRef("pk"), status=SyncStatus.SYNCED)
+    petition = Petition.objects.filter(dossier=OuterRef("pk"), received_at__lt=t)
     return figures.with_facts(dossiers, t).annotate(
-        is_synced=Exists(synced), has_reused=Exists(reused), has_store_link=Exists(from_store)
+        is_synced=Exists(synced),
+        has_reused=Exists(reused),
+        has_store_link=Exists(from_store),
+        has_petition=Exists(petition),
     )
 
 
@@ -144,8 +158,8 @@ def _catalogue_counts(commune_ids) -> dict[int, dict]:
 def measured_inputs(commune_ids, period: Period, *, now=None) -> dict[int, dict]:
     """The ``commune`` inputs of Appendix A for each commune, as motcua measures them.
 
-    Two grouped queries whatever the number of communes: one over the dossiers of the period's
-    cohort, one over the communes' procedures."""
+    Three grouped queries whatever the number of communes: one over the dossiers of the period's
+    cohort, one over the communes' procedures, one over the reports (group 5)."""
     start, end = period.bounds()
     t = period.measured_at(now)
     commune_ids = list(commune_ids)
@@ -160,9 +174,11 @@ def measured_inputs(commune_ids, period: Period, *, now=None) -> dict[int, dict]
     )
     counted = {row.pop("competent_commune_id"): row for row in rows}
     catalogue = _catalogue_counts(commune_ids)
+    reports = petition_stats.index_counts(commune_ids, period, now=now)
     result = {}
     for commune_id in commune_ids:
         inputs = dict.fromkeys(NOT_MEASURED, 0)
+        inputs.update(dict.fromkeys(PETITION_INPUTS, 0) | reports.get(commune_id, {}))
         inputs.update(_empty_catalogue() | catalogue.get(commune_id, {}))
         inputs.update(_empty_dossiers() | counted.get(commune_id, {}))
         inputs["dossiers_received_reported"] = inputs["dossiers_received"]
@@ -232,6 +248,7 @@ def combine(measured: dict, province: dict | None, entered: CommuneMonthInput | 
 def sources_of(entered: CommuneMonthInput | None) -> dict[str, str]:
     """Where each commune input came from: "measured" or "entered" (for the detail page)."""
     names = set(_empty_dossiers()) | set(_empty_catalogue()) | set(NOT_MEASURED)
+    names |= set(PETITION_INPUTS)
     names |= {"dossiers_received_reported", "certified_copy_e_service"}
     sources = dict.fromkeys(names, "measured")
     if entered is not None:

@@ -3,7 +3,8 @@
 How a row stays right:
 
 - a dossier change marks its commune-month dirty in the change's own transaction
-  (``mark_dirty``, from ``receivers``);
+  (``mark_dirty``, from ``receivers``), and a report change the months it counts in
+  (``mark_petition_dirty``);
 - a page or the background task recomputes a province-month's dirty or missing rows in a few
   grouped queries (``refresh_province_month``), whatever the number of dossiers behind them;
 - rows of months that are not over yet, or whose snapshot is not frozen yet, are also recomputed
@@ -66,6 +67,48 @@ def mark_dirty(dossier) -> None:
                 dirty=True,
             )
         ],
+        update_conflicts=True,
+        unique_fields=["commune", "month"],
+        update_fields=["dirty"],
+    )
+
+
+def mark_petition_dirty(petition) -> None:
+    """Mark the commune-months a report counts in: its commune's months of receipt, handling,
+    publication and rating (criteria 5.2, 5.3), the month of the report it repeats, and the
+    receive month of a dossier it is linked to (criterion 5.4 counts that dossier as flagged).
+    One upsert."""
+    moments = (
+        petition.received_at,
+        petition.answered_at,
+        petition.closed_at,
+        petition.published_at,
+        petition.rated_at,
+    )
+    pairs = {(petition.commune_id, month_start(m)) for m in moments if m is not None}
+    if petition.repeat_of_id:
+        first = (
+            type(petition)
+            .objects.filter(pk=petition.repeat_of_id)
+            .values_list("commune_id", "received_at")
+            .first()
+        )
+        if first:
+            pairs.add((first[0], month_start(first[1])))
+    if petition.dossier_id:
+        from motcua.dossiers.models import Dossier
+
+        dossier = (
+            Dossier.objects.filter(pk=petition.dossier_id)
+            .values_list("competent_commune_id", "received_at")
+            .first()
+        )
+        if dossier and dossier[1] is not None:
+            pairs.add((dossier[0], month_start(dossier[1])))
+    if not pairs:
+        return
+    CommuneMonth.objects.bulk_create(
+        [CommuneMonth(commune_id=c, month=m, dirty=True) for c, m in sorted(pairs)],
         update_conflicts=True,
         unique_fields=["commune", "month"],
         update_fields=["dirty"],

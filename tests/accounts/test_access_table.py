@@ -17,7 +17,12 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from motcua.api.router import api
-from tests.accounts import rows_petitions_open311, rows_petitions_public, rows_petitions_staff
+from tests.accounts import (
+    rows_petitions_open311,
+    rows_petitions_public,
+    rows_petitions_staff,
+    rows_petitions_stats,
+)
 from tests.accounts.table import (
     A_OFFICERS,
     A_STATISTICS,
@@ -512,6 +517,7 @@ ROWS += [
     *rows_petitions_staff.ROWS,
     *rows_petitions_public.ROWS,
     *rows_petitions_open311.ROWS,
+    *rows_petitions_stats.ROWS,
 ]
 
 # Pages anybody may open: sign-in, public tracking and search, the rating link, the booking
@@ -553,7 +559,12 @@ PUBLIC = {
     "set_language",
     "ui:styleguide",
 }
-PUBLIC |= rows_petitions_staff.PUBLIC | rows_petitions_public.PUBLIC | rows_petitions_open311.PUBLIC
+PUBLIC |= (
+    rows_petitions_staff.PUBLIC
+    | rows_petitions_public.PUBLIC
+    | rows_petitions_open311.PUBLIC
+    | rows_petitions_stats.PUBLIC
+)
 # Residents' own pages: the portal's sign-in, not the staff rule (a resident sees what they filed).
 RESIDENTS = {
     "residents:submit": ("1.004873",),

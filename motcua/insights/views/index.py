@@ -36,6 +36,8 @@ from motcua.insights.index.whatif import gaps, rank_among
 from motcua.insights.models import CommuneMonth, CommuneMonthInput, PublishedIndex
 from motcua.insights.periods import Period, PeriodError
 from motcua.insights.views.dashboard import wanted
+from motcua.petitions import stats
+from motcua.petitions.models import Petition
 from motcua.units.models import Province
 
 FROZEN = "chot"  # ?nguon=chot reads the frozen snapshot
@@ -229,6 +231,25 @@ class CommuneIndex:
     rank: int | None
     ranked_count: int
     sources: dict
+    _measured: dict | None = None
+
+    @property
+    def measured(self) -> dict:
+        """The commune inputs as motcua measures them, before the monitor's entries (computed
+        on first use: a page needs them only when something was entered)."""
+        if self._measured is None:
+            found = index_inputs.measured_inputs([self.commune.pk], self.period)
+            self._measured = found[self.commune.pk]
+        return self._measured
+
+    def entered_names(self) -> list[str]:
+        """The commune inputs a monitor's entry replaced this month (the flag excepted: it is
+        always entered)."""
+        return [
+            name
+            for name, source in self.sources.items()
+            if source == "entered" and name in index_inputs.ENTERABLE
+        ]
 
 
 def commune_index_of(request, commune_code: str, month: str) -> CommuneIndex:
@@ -274,12 +295,16 @@ def commune_index(request, commune_code, month):
         return exports.export_response(request, _criteria_table(index))
     scheme = scheme_for(index.period.first)
     published = PublishedIndex.objects.filter(commune=index.commune).order_by("-period_start")
+    entered = _entered_inputs(index)
     context = {
         "index": index,
         "commune": index.commune,
         "period": index.period,
         "result": index.result,
         "groups": _grouped(index.result),
+        "entered_inputs": entered,
+        "entered_criteria": _criteria_reading(scheme, {e["name"] for e in entered}),
+        "petition_classes": _petition_classes(index),
         "band": _band(index.row.total, scheme),
         "gaps": gaps(index.result)[:6],
         "whatif_fields": _whatif_fields(index.row.inputs),
@@ -289,6 +314,39 @@ def commune_index(request, commune_code, month):
         "export_links": exports.export_links(request),
     }
     return render(request, "insights/commune_index.html", context)
+
+
+def _entered_inputs(index: CommuneIndex) -> list[dict]:
+    """Each input a monitor entered for the month, the value used and the measured value it
+    replaced (the page shows both: an entry must never pass for a measurement)."""
+    names = index.entered_names()
+    if not names:
+        return []
+    section = index.row.inputs.get(index_fields.COMMUNE, {})
+    return [
+        {
+            "name": name,
+            "label": index_fields.BY_NAME[name].label,
+            "value": section.get(name),
+            "measured": index.measured.get(name),
+        }
+        for name in names
+        if name in index_fields.BY_NAME
+    ]
+
+
+def _criteria_reading(scheme, names: set[str]) -> set[str]:
+    """The keys of the criteria whose ratio reads one of ``names``."""
+    if not names:
+        return set()
+    return {c.key for c in scheme.criteria if names & set(c.ratio.input_names())}
+
+
+def _petition_classes(index: CommuneIndex) -> list[tuple[str, int]]:
+    """Criterion 5.1 (shown, 0 points): the month's reports by classification."""
+    keys = stats.CLASSIFICATION_FIGURES
+    row = stats.counts(Petition.objects.filter(commune=index.commune), index.period, keys=keys)
+    return [(stats.FIGURES[key].label, row[key]) for key in keys]
 
 
 def _criteria_table(index: CommuneIndex) -> exports.Table:
@@ -497,6 +555,10 @@ def _ratio_parts(spec, index: CommuneIndex, request) -> list[dict]:
                     "source": "province"
                     if section == index_fields.PROVINCE_LEVEL
                     else index.sources.get(name, "measured"),
+                    "from_reports": name in index_inputs.PETITION_INPUTS,
+                    "measured": index.measured.get(name)
+                    if section == index_fields.COMMUNE and index.sources.get(name) == "entered"
+                    else None,
                     "dossiers": dossiers,
                     "url": reverse(
                         "insights:criterion",

@@ -25,6 +25,7 @@ from motcua.dossiers.demo_data import (
 from motcua.dossiers.models import Dossier
 from motcua.dvcqg.services import push_due, track_untracked_dossiers
 from motcua.insights import demo as insights_demo
+from motcua.petitions import demo as petitions_demo
 from motcua.progress import progress
 from motcua.queueing import demo as queue_demo
 from motcua.residents.demo_data import (
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         call_command("import_procedures", verbosity=0)
         call_command("create_service_centers", demo_contacts=True, verbosity=0)
         self.step("Tạo tài khoản cán bộ, tổ công nghệ số và công dân mẫu")
-        users = ensure_demo_users() + ensure_volunteers()
+        users = ensure_demo_users() + petitions_demo.ensure_hotline_operator() + ensure_volunteers()
         if not Dossier.objects.exists():
             self.step(f"Sinh dữ liệu hồ sơ {days} ngày gần đây")
             with (
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             f"({time.monotonic() - queue_started:.0f} giây)."
         )
         self.queue_portal_sync()
+        self.demo_reports()
         self.step("Tính số liệu thống kê và chỉ số phục vụ (Quyết định 766) theo tháng")
         months = insights_demo.demo_months(timezone.now())
         with progress(len(months), "Số liệu tháng", self.stderr, enabled=bool(months)) as bar:
@@ -83,6 +85,19 @@ class Command(BaseCommand):
         self.print_banner(users, addr, time.monotonic() - started)
         if not no_serve:
             self.serve(addr)
+
+    def demo_reports(self) -> None:
+        """Residents' reports over the dossiers' months, through the petition services."""
+        months = insights_demo.demo_months(timezone.now())
+        if not months:
+            return
+        self.step("Sinh phản ánh, kiến nghị của người dân tại các xã mẫu")
+        started = time.monotonic()
+        first = insights_demo.first_dossier_day()
+        steps = petitions_demo.step_count(first, months[-1].first)
+        with progress(steps, "Phản ánh (tháng × xã)", self.stderr) as bar:
+            made = petitions_demo.generate_reports(first=first, progress=bar)
+        self.stdout.write(f"  {made} phản ánh đã được tạo ({time.monotonic() - started:.0f} giây).")
 
     def queue_portal_sync(self) -> None:
         """History was replayed with listeners muted: give every dossier its sync state and push
