@@ -7,15 +7,16 @@ or a query, render. A service's refusal (``PetitionError``) is shown next to the
 and changes nothing; ``PermissionDenied`` is a 403, an object out of sight a 404.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,7 +32,6 @@ from motcua.notify.models import Message
 from motcua.petitions import places as place_services
 from motcua.petitions import queries, services, tasks
 from motcua.petitions.errors import PetitionError
-from motcua.petitions.placards import qr_svg
 from motcua.petitions.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -42,6 +42,7 @@ from motcua.petitions.models import (
     Place,
     Status,
 )
+from motcua.petitions.placards import qr_svg
 from motcua.petitions.staff_forms import (
     AnswerForm,
     CallSearchForm,
@@ -571,10 +572,7 @@ def hotline(request):
     search = CallSearchForm(request.GET or None)
     seen = access.scoped(user, Kind.PETITION, Action.VIEW, Petition.objects.all())
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    if q:
-        calls = seen.filter(_call_matches(q))
-    else:
-        calls = seen.filter(entered_by=user)
+    calls = seen.filter(_call_matches(q)) if q else seen.filter(entered_by=user)
     calls = list(
         calls.select_related("commune", "category").order_by("-received_at", "-pk")[:RECENT_CALLS]
     )
@@ -597,10 +595,8 @@ def _call_matches(q: str) -> Q:
     found = Q(pk__in=[])
     if match and q.strip().upper().startswith("PA"):
         return Q(pk=int(match.group(1)))
-    try:
+    with contextlib.suppress(ValidationError):  # not a phone: a bare number may be a reference
         found |= Q(reporter_phone=normalize_phone(q))
-    except Exception:  # not a phone number: a bare number may still be a reference
-        pass
     if match:
         found |= Q(pk=int(match.group(1)))
     return found
