@@ -88,7 +88,7 @@ def test_find_a_call_by_reference_or_phone_and_read_the_answer_back(world, hotli
     services.draft_answer(petition, world.specialist, "Đã thay bóng đèn ngõ 5 ngày 9/7.")
     services.publish(petition, world.leader)
     other = report(world)  # someone else's report, through the portal
-    for q in (petition.reference, "pa-%d" % petition.pk, "0987654321", "+84 987 654 321"):
+    for q in (petition.reference, f"pa-{petition.pk}", "0987654321", "+84 987 654 321"):
         response = client.get(URL, {"q": q})
         assert [r["petition"] for r in response.context["calls"]] == [petition], q
     body = client.get(URL, {"q": petition.reference}).content.decode()
