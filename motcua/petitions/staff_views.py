@@ -490,7 +490,7 @@ def step(request, pk: int, step: str):
     return render(
         request,
         "petitions/staff/step.html",
-        {"petition": petition, "step": step, "label": label, "form": form},
+        {"petition": petition, "step": step, "step_label": label, "form": form},
         status=status,
     )
 
