@@ -1,14 +1,15 @@
-"""The operator's admin for reports: categories (national defaults and the provinces' own),
-escalation rules, departments, places, Open311 keys (listed and revoked, never added here: keys
-come from ``motcua create_open311_key``, which shows the key once), and reports read-only (every
-change to a report is a step through ``services`` with its event)."""
+"""The operator's admin for reports: categories (national defaults and the provinces' own) and
+escalation rules, both audited (``configuration``); departments; places; Open311 keys (listed and
+revoked, never added here: keys come from ``motcua create_open311_key``, which shows the key
+once); and reports read-only (every change to a report is a step through ``services``)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from motcua.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
-from motcua.petitions import keys
+from motcua.audit.admin import AuditedAdmin
+from motcua.petitions import configuration, keys
 from motcua.petitions.models import (
     Category,
     Department,
@@ -21,7 +22,13 @@ from motcua.petitions.models import (
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
+    """A category's answering time and routing change when reports are due and who answers
+    them: saves and deletes go through ``configuration``, which records them in the audit
+    trail."""
+
+    save_service = configuration.save_category
+    delete_service = configuration.delete_category
     list_display = (
         "name",
         "code",
@@ -39,7 +46,10 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(AuditedAdmin):
+    save_service = configuration.save_escalation_rule
+    delete_service = configuration.delete_escalation_rule
+
     list_display = ("__str__", "province", "status", "overdue_hours", "action", "is_active")
     list_filter = ("is_active", "action", "status", "province")
     list_select_related = ("province",)

@@ -52,3 +52,47 @@ def test_reports_are_read_only_in_the_admin(operator, world):
 def test_every_list_opens(operator, world, model):
     report(world)
     assert operator.get(reverse(f"admin:petitions_{model}_changelist")).status_code == 200
+
+
+def test_a_change_of_a_categorys_answering_time_is_in_the_audit_trail(operator, world):
+    from motcua.audit.models import AuditEntry, Kind
+    from motcua.petitions.models import Category
+
+    category = Category.objects.get(province=None, code="chieu-sang")
+    url = reverse("admin:petitions_category_change", args=[category.pk])
+    form = operator.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        response_days=3,
+        province="",
+        attributes="[]",
+        audit_reason="Quyết định của UBND tỉnh",
+        is_active="on",
+    )
+    response = operator.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Category.objects.get(pk=category.pk).response_days == 3
+    entry = AuditEntry.objects.get(kind=Kind.PETITION_CATEGORY)
+    assert entry.before["response_days"] == 5 and entry.after["response_days"] == 3
+    assert entry.reason == "Quyết định của UBND tỉnh" and entry.actor.username == "root"
+
+
+def test_an_escalation_rule_added_in_the_admin_is_audited(operator, world):
+    from motcua.audit.models import AuditEntry, Kind
+    from motcua.petitions.models import EscalationRule
+
+    response = operator.post(
+        reverse("admin:petitions_escalationrule_add"),
+        {
+            "province": world.hanoi.pk,
+            "status": "received",
+            "overdue_hours": 8,
+            "action": "raise_to_leader",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    rule = EscalationRule.objects.get(province=world.hanoi)
+    entry = AuditEntry.objects.get(kind=Kind.ESCALATION_RULE)
+    assert entry.before is None and entry.object_id == rule.pk
+    assert entry.province_id == world.hanoi.pk
