@@ -2,6 +2,7 @@
 concurrent connections): ``Escalation`` is unique per report and rule, and the worker whose
 insert loses rolls back its event and messages with it."""
 
+import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,7 +26,17 @@ def _postgres_only():
         pytest.skip("concurrency is proven on PostgreSQL: run with DATABASE_URL=postgres://...")
 
 
-def test_concurrent_workers_fire_each_rule_once(world):
+@pytest.fixture
+def national_defaults():
+    """The migration's categories and rules: a transactional test's flush removed them."""
+    from django.apps import apps
+
+    importlib.import_module("motcua.petitions.migrations.0002_national_defaults").add_defaults(
+        apps, None
+    )
+
+
+def test_concurrent_workers_fire_each_rule_once(national_defaults, world):
     for user, email in ((world.specialist, "cv@example.vn"), (world.leader, "ld@example.vn")):
         user.email = email
         user.save(update_fields=["email"])
