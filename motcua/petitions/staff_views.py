@@ -183,14 +183,23 @@ def inbox(request):
         {
             "form": form,
             "page": page,
-            "rows": [{"petition": p, "light": lights(p)} for p in page],
+            "rows": [
+                {
+                    "petition": p,
+                    "light": lights(p),
+                    "title": p.title if _sees_contact(user, p) else mask_text(p.title),
+                }
+                for p in page
+            ],
             "counts": counts,
             "status": criteria["status"],
             "status_tabs": [
                 (key, label, counts[key]) for key, label in InboxFilterForm.STATUS_CHOICES
             ],
             "watching": not user.commune_id,
-            "may_configure": access.Menu(user)._at_own_commune(Kind.COMMUNE, Action.CONFIGURE),
+            "may_configure": access.permits(
+                user, Kind.COMMUNE, Action.CONFIGURE, user.commune if user.commune_id else None
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -301,6 +310,7 @@ def _detail_context(user, petition: Petition) -> dict:
         "limit": queries.current_limit(petition),
         "contact": contact,
         "description": petition.description if clear else mask_text(petition.description),
+        "title": petition.title if clear else mask_text(petition.title),
         "public_text": queries.public_text(petition),
         "photos": list(petition.photos.all()),
         "events": [

@@ -334,3 +334,10 @@ def test_a_photo_is_served_to_those_who_see_the_report(world, settings, tmp_path
     assert client_of(world.officers_b[Role.RECEPTION]).get(url).status_code == 404
     other = reverse("petitions:staff_photo", args=[petition.pk, photo.pk + 1])
     assert client_of(world.specialist).get(other).status_code == 404
+
+
+def test_a_phone_in_the_text_is_masked_for_monitors_everywhere(world):
+    petition = report(world, description="Gọi 0987654321 khi đèn tắt.")
+    for url in (reverse("petitions:staff_inbox"), detail_url(petition)):
+        assert "0987654321" in client_of(world.specialist).get(url).content.decode()
+        assert "0987654321" not in client_of(world.monitor).get(url).content.decode()
