@@ -4,8 +4,9 @@
 queues itself again ``INTERVAL`` later, so one enqueue keeps it going. ``keep_running`` starts
 the loop when there is work (a hotline call arrives, an officer opens the inbox) unless the cache
 key the loop renews on each run says it is alive; a loop that died (a worker killed mid-run) is
-started again the same way once the key has run out. ``motcua escalate_petitions`` from cron is the safety net. ``services`` does not
-import this module (this module imports it): the pages above it call ``keep_running``.
+started again the same way once the key has run out. ``motcua escalate_petitions`` from cron
+is the safety net. ``services`` does not import this module (this module imports it): the
+pages above it call ``keep_running``.
 """
 
 import logging
