@@ -569,6 +569,16 @@ class Menu:
         return may(self.user, Kind.PROVINCE_STATISTICS, Action.VIEW)
 
     @cached_property
+    def petitions(self) -> bool:
+        """The residents' reports inbox (phản ánh, kiến nghị)."""
+        return may(self.user, Kind.PETITION, Action.VIEW)
+
+    @cached_property
+    def hotline(self) -> bool:
+        """The hotline operator's screen (type in a call)."""
+        return may(self.user, Kind.COMMUNE, Action.TAKE_CALL)
+
+    @cached_property
     def commune_index(self) -> bool:
         """The commune's own index page (leaders and admins, who see no ranking)."""
         return self._at_own_commune(Kind.COMMUNE_STATISTICS, Action.VIEW)

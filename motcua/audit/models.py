@@ -30,6 +30,8 @@ class Kind(models.TextChoices):
     PRIORITY_GROUP = "priority_group", _("nhóm ưu tiên")
     QUEUE_SETTINGS = "queue_settings", _("cấu hình xếp hàng")
     TICKET_PRIORITY = "ticket_priority", _("ưu tiên của số thứ tự")
+    PETITION_CATEGORY = "petition_category", _("lĩnh vực phản ánh (thời hạn, phân công)")
+    ESCALATION_RULE = "escalation_rule", _("quy tắc nhắc việc phản ánh quá hạn")
 
 
 class Action(models.TextChoices):

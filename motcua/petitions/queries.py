@@ -92,14 +92,16 @@ def current_limit(petition: Petition) -> datetime | None:
     return None
 
 
-def light(petition: Petition, now: datetime | None = None) -> str:
+def light(petition: Petition, now: datetime | None = None, calendar=None) -> str:
+    """``calendar``: the commune's (``calendar_of``), when the caller already has it (a list
+    reads it once per commune instead of once per row)."""
     limit = current_limit(petition)
     if limit is None:
         return Light.NONE
     now = now or timezone.now()
     if now > limit:
         return Light.RED
-    calendar = calendar_of(petition.commune)
+    calendar = calendar or calendar_of(petition.commune)
     left = calendar.working_time_between(now, limit)
     return Light.AMBER if left.total_seconds() <= 8 * 3600 else Light.GREEN
 

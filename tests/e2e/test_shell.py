@@ -81,7 +81,15 @@ def test_officer_signs_in_after_a_typo(page, live_server, officer, screenshot):
     expect(header).to_contain_text(officer.get_full_name())
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Hộp việc", "Tiếp nhận hồ sơ", "Nộp hồ sơ hộ", "Hàng đợi", "Thủ tục của xã", "Tra cứu"]
+        [
+            "Hộp việc",
+            "Phản ánh, kiến nghị",
+            "Tiếp nhận hồ sơ",
+            "Nộp hồ sơ hộ",
+            "Hàng đợi",
+            "Thủ tục của xã",
+            "Tra cứu",
+        ]
     )
     screenshot(page, "styleguide")
 
