@@ -423,6 +423,7 @@ class PetitionPhoto(models.Model):
 class EventKind(models.TextChoices):
     RECEIVED = "received", _("Tiếp nhận")
     ROUTED = "routed", _("Chuyển phòng, ban")
+    ACCEPTED = "accepted", _("Nhận xử lý")
     REASSIGNED = "reassigned", _("Chuyển xử lý")
     INFO_REQUESTED = "info_requested", _("Đề nghị bổ sung thông tin")
     INFO_PROVIDED = "info_provided", _("Người phản ánh bổ sung")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.errors import PublicNotFound
 from motcua.idempotency.services import Answer, fingerprint_of, once
-from motcua.petitions import queries, services, spam
+from motcua.petitions import queries, services, spam, tasks
 from motcua.petitions.errors import PetitionError
 from motcua.petitions.forms import AgainForm, InfoForm, RatingForm, ReportForm, add_petition_error
 from motcua.petitions.models import Channel, EventKind, PetitionPhoto, Place, Status, Subject
@@ -41,6 +41,7 @@ PER_PAGE = 20
 FOLLOW_EVENTS = {
     EventKind.RECEIVED: False,  # kind: show its note?
     EventKind.ROUTED: False,
+    EventKind.ACCEPTED: False,
     EventKind.REASSIGNED: False,
     EventKind.INFO_REQUESTED: True,
     EventKind.INFO_PROVIDED: True,
@@ -292,6 +293,7 @@ def _report_page(
             def produce() -> Answer:
                 spam.count_report(address=address, phone=data["reporter_phone"])
                 petition = services.submit(report)
+                tasks.keep_running()  # the escalation loop watches the new report's limits
                 return Answer(302, _sent_url(petition, kiosk_token))
 
             caller = f"resident:{resident.pk}" if resident is not None else "web:petitions"

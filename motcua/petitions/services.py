@@ -445,7 +445,7 @@ def accept(petition: Petition, actor, *, at: datetime | None = None) -> Petition
         _late_if_past(petition, petition.accept_due_at, at)
         petition.status, petition.assigned_to = Status.IN_PROGRESS, actor
         petition.save()
-        _event(petition, EventKind.ROUTED, at, actor, data={"assigned_to": str(actor)})
+        _event(petition, EventKind.ACCEPTED, at, actor)
     return petition
 
 
@@ -491,10 +491,15 @@ def provide_info(secret: str, text: str, photos: Sequence[CheckedUpload] = (), *
     return petition
 
 
-def draft_answer(petition: Petition, actor, answer: str, *, at=None) -> Petition:
-    """Hand the answer to the leader for approval (the report counts as handled now)."""
+def draft_answer(
+    petition: Petition, actor, answer: str, photos: Sequence[CheckedUpload] = (), *, at=None
+) -> Petition:
+    """Hand the answer to the leader for approval (the report counts as handled now), with
+    photos of what was done if any; they are published with the answer."""
     at = at or timezone.now()
     answer = _answer_text(answer)
+    photos = list(photos)
+    _check_photos(photos)
     with transaction.atomic():
         petition = _take_step(petition, "draft_answer", actor)
         _late_if_past(petition, petition.due_at, at)
@@ -504,6 +509,7 @@ def draft_answer(petition: Petition, actor, answer: str, *, at=None) -> Petition
         petition.status = Status.AWAITING_APPROVAL
         petition.assigned_to = petition.assigned_to or actor
         petition.save()
+        _store_photos(petition, photos, with_answer=True)
         _event(petition, EventKind.ANSWER_DRAFTED, at, actor, note=answer)
     return petition
 

@@ -5,6 +5,7 @@ phone numbers, coordinates, who may do what) is the services' (``services``, ``p
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.petitions.forms import PhotosField
 from motcua.petitions.models import DepartmentKind
 
 TEXTAREA = {"rows": 5}
@@ -67,6 +68,13 @@ class AnswerForm(forms.Form):
         help_text=_("Viết để người dân đọc hiểu: đã làm gì, khi nào, ai phụ trách."),
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+
+class DraftAnswerForm(AnswerForm):
+    photos = PhotosField(
+        label=_("Ảnh kết quả xử lý"),
+        help_text=_("Không bắt buộc. Tối đa 5 ảnh JPEG hoặc PNG; được công khai cùng câu trả lời."),
     )
 
 

@@ -47,6 +47,7 @@ from motcua.petitions.staff_forms import (
     AnswerForm,
     CallSearchForm,
     DepartmentForm,
+    DraftAnswerForm,
     EmptyForm,
     HotlineForm,
     InboxFilterForm,
@@ -362,12 +363,14 @@ def photo(request, pk: int, photo_pk: int):
 # --------------------------------------------------------------------------- steps
 
 
-def _step_form(step: str, petition: Petition, data=None):
+def _step_form(step: str, petition: Petition, data=None, files=None):
     if step == "accept":
         return EmptyForm(data)
     if step == "request_info":
         return QuestionForm(data)
-    if step in ("draft_answer", "publish"):
+    if step == "draft_answer":
+        return DraftAnswerForm(data, files, initial={"answer": petition.answer})
+    if step == "publish":
         return AnswerForm(data, initial={"answer": petition.answer})
     if step == "reassign":
         departments = Department.objects.filter(commune=petition.commune, is_active=True)
@@ -415,7 +418,7 @@ def _run_step(step: str, petition: Petition, user, data: dict) -> Petition:
     if step == "request_info":
         return services.request_info(petition, user, data["question"])
     if step == "draft_answer":
-        return services.draft_answer(petition, user, data["answer"])
+        return services.draft_answer(petition, user, data["answer"], data["photos"])
     if step == "publish":
         return services.publish(petition, user, data["answer"])
     if step == "return_answer":
@@ -481,7 +484,10 @@ def step(request, pk: int, step: str):
             % {"step": str(STEPS[step].label).lower(), "status": petition.get_status_display()},
         )
         return redirect("petitions:staff_detail", petition.pk)
-    form = _step_form(step, petition, request.POST if request.method == "POST" else None)
+    posted = request.method == "POST"
+    form = _step_form(
+        step, petition, request.POST if posted else None, request.FILES if posted else None
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

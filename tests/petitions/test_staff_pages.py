@@ -341,3 +341,27 @@ def test_a_phone_in_the_text_is_masked_for_monitors_everywhere(world):
     for url in (reverse("petitions:staff_inbox"), detail_url(petition)):
         assert "0987654321" in client_of(world.specialist).get(url).content.decode()
         assert "0987654321" not in client_of(world.monitor).get(url).content.decode()
+
+
+def test_photos_of_the_work_go_with_the_answer_and_are_public_once_published(world):
+    from motcua.petitions import queries
+    from tests.petitions.test_public_form import photo
+
+    petition = services.accept(report(world, code="thai-do-can-bo"), world.specialist)
+    specialist = client_of(world.specialist)
+    refused = specialist.post(
+        step_url(petition, "draft_answer"),
+        {"answer": "Đã làm việc với cán bộ.", "photos": [photo("bien-ban.pdf", b"%PDF-1.4")]},
+    )
+    assert refused.status_code == 400 and not petition.photos.exists()
+    response = specialist.post(
+        step_url(petition, "draft_answer"),
+        {"answer": "Đã làm việc với cán bộ.", "photos": [photo("bien-ban.png")]},
+    )
+    assert response.status_code == 302
+    (answer_photo,) = petition.photos.all()
+    assert answer_photo.with_answer and not queries.photo_is_public(answer_photo)
+    services.publish(Petition.objects.get(pk=petition.pk), world.leader)
+    answer_photo.refresh_from_db()
+    # A report about an official shows no photos of its reporter, but the answer's are public.
+    assert queries.photo_is_public(answer_photo)

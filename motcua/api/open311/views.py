@@ -20,7 +20,7 @@ from motcua import ratelimit
 from motcua.api.open311 import params, serialisers
 from motcua.api.open311.errors import Open311Error, bad_parameter, missing, not_found
 from motcua.api.open311.formats import CONTENT_TYPES, render
-from motcua.petitions import keys, queries, services
+from motcua.petitions import keys, queries, services, tasks
 from motcua.petitions.errors import PetitionError
 from motcua.petitions.models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Petition
 
@@ -280,4 +280,5 @@ def _create(request, fmt):
     except PetitionError as error:
         name = PARAMETER_OF_FIELD.get(error.field or "", error.field or "request")
         raise bad_parameter(name, " ".join(error.messages)) from None
+    tasks.keep_running()  # the escalation loop watches the new report's limits
     return render(fmt, "service_requests", [serialisers.receipt(petition)])
