@@ -15,7 +15,6 @@ from motcua.petitions import services
 from motcua.petitions.errors import PetitionError
 from motcua.petitions.models import Satisfaction
 from motcua.phones import normalize_phone
-from motcua.text import clean_text
 
 _SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 # A form field for each field a service may name in a PetitionError.
@@ -98,17 +97,6 @@ class PhotosField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return checked
-
-
-def _text(value: str, limit: int) -> str:
-    text = clean_text(value or "").strip()
-    if len(text) > limit:
-        raise ValidationError(
-            _("Nội dung quá dài: tối đa %(limit)s ký tự, bạn đã nhập %(length)s.")
-            % {"limit": limit, "length": len(text)},
-            code="too_long",
-        )
-    return text
 
 
 class KeyedForm(forms.Form):
@@ -209,19 +197,19 @@ class ReportForm(KeyedForm):
         return self.categories[self.cleaned_data["category"]]
 
     def clean_title(self):
-        return _text(self.cleaned_data["title"], services.TITLE_MAX)
+        return services.checked_text(self.cleaned_data["title"], services.TITLE_MAX)
 
     def clean_description(self):
-        text = _text(self.cleaned_data["description"], services.DESCRIPTION_MAX)
+        text = services.checked_text(self.cleaned_data["description"], services.DESCRIPTION_MAX)
         if not text:
             raise ValidationError(self.fields["description"].error_messages["required"])
         return text
 
     def clean_address(self):
-        return _text(self.cleaned_data["address"], services.ADDRESS_MAX)
+        return services.checked_text(self.cleaned_data["address"], services.ADDRESS_MAX)
 
     def clean_reporter_name(self):
-        return _text(self.cleaned_data["reporter_name"], services.NAME_MAX)
+        return services.checked_text(self.cleaned_data["reporter_name"], services.NAME_MAX)
 
     def _coordinate(self, name, low, high):
         try:
@@ -281,7 +269,7 @@ class InfoForm(forms.Form):
     photos = PhotosField(label=_("Thêm ảnh"), help_text=_("Tối đa 5 ảnh JPEG hoặc PNG."))
 
     def clean_text(self):
-        text = _text(self.cleaned_data["text"], services.DESCRIPTION_MAX)
+        text = services.checked_text(self.cleaned_data["text"], services.DESCRIPTION_MAX)
         if not text:
             raise ValidationError(self.fields["text"].error_messages["required"])
         return text
@@ -309,7 +297,7 @@ class AgainForm(KeyedForm):
     )
 
     def clean_description(self):
-        text = _text(self.cleaned_data["description"], services.DESCRIPTION_MAX)
+        text = services.checked_text(self.cleaned_data["description"], services.DESCRIPTION_MAX)
         if not text:
             raise ValidationError(self.fields["description"].error_messages["required"])
         return text

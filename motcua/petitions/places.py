@@ -9,24 +9,11 @@ from motcua.accounts import access
 from motcua.accounts.access import Action, Kind
 from motcua.petitions.errors import PetitionError
 from motcua.petitions.models import Place
-from motcua.petitions.services import parse_coordinate
-from motcua.text import clean_text
+from motcua.petitions.services import checked_text, parse_coordinate
 from motcua.units.models import Commune
 
 NAME_MAX = Place._meta.get_field("name").max_length
 ADDRESS_MAX = Place._meta.get_field("address").max_length
-
-
-def _text(value, limit: int, field: str) -> str:
-    text = clean_text(value if isinstance(value, str) else "").strip()
-    if len(text) > limit:
-        raise PetitionError(
-            _("Nội dung quá dài: tối đa %(limit)s ký tự, bạn đã nhập %(length)s.")
-            % {"limit": limit, "length": len(text)},
-            "too_long",
-            field,
-        )
-    return text
 
 
 def save_place(
@@ -45,10 +32,10 @@ def save_place(
     access.require(actor, Kind.COMMUNE, Action.CONFIGURE, commune)
     if place is not None and place.commune_id != commune.pk:
         raise PetitionError(_("Địa điểm này không thuộc xã, phường của bạn."), "scope")
-    name = _text(name, NAME_MAX, "name")
+    name = checked_text(name, NAME_MAX, "name")
     if not name:
         raise PetitionError(_("Hãy nhập tên địa điểm."), "name_missing", "name")
-    address = _text(address, ADDRESS_MAX, "address")
+    address = checked_text(address, ADDRESS_MAX, "address")
     lat = parse_coordinate(latitude, -90, 90, "latitude")
     long = parse_coordinate(longitude, -180, 180, "longitude")
     if (lat is None) != (long is None):

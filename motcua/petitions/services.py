@@ -232,7 +232,7 @@ def _checked(report: Report) -> dict:
         raise PetitionError(_("Hãy chọn lĩnh vực phản ánh."), "category", "category")
     if report.channel not in Channel.values:
         raise ValueError(f"unknown petition channel {report.channel!r}")
-    description = _text(report.description, DESCRIPTION_MAX, "description")
+    description = checked_text(report.description, DESCRIPTION_MAX, "description")
     if not description:
         raise PetitionError(
             _("Hãy viết nội dung phản ánh: sự việc gì, ở đâu, từ khi nào."),
@@ -254,7 +254,7 @@ def _checked(report: Report) -> dict:
     _check_links(commune, category, report.dossier, report.ticket)
     photos = list(report.photos)
     _check_photos(photos)
-    title = _text(report.title, TITLE_MAX, "title") or _title_from(description)
+    title = checked_text(report.title, TITLE_MAX, "title") or _title_from(description)
     return {
         "commune": commune,
         "category": category,
@@ -262,7 +262,7 @@ def _checked(report: Report) -> dict:
         "channel": report.channel,
         "title": title,
         "description": description,
-        "address": _text(report.address, ADDRESS_MAX, "address")
+        "address": checked_text(report.address, ADDRESS_MAX, "address")
         or (place.address if place else ""),
         "latitude": latitude if latitude is not None else (place.latitude if place else None),
         "longitude": longitude if longitude is not None else (place.longitude if place else None),
@@ -272,7 +272,7 @@ def _checked(report: Report) -> dict:
         "attributes": report.attributes or {},
         "media_url": (report.media_url or "")[:500],
         "resident": report.resident,
-        "reporter_name": _text(report.reporter_name, NAME_MAX, "reporter_name"),
+        "reporter_name": checked_text(report.reporter_name, NAME_MAX, "reporter_name"),
         "reporter_phone": phone,
         "reporter_email": email,
         "reply_by": report.reply_by if report.reply_by in ReplyBy.values else ReplyBy.SMS,
@@ -281,7 +281,9 @@ def _checked(report: Report) -> dict:
     }
 
 
-def _text(value, limit: int, field: str) -> str:
+def checked_text(value, limit: int, field: str = "") -> str:
+    """Free text as stored (``clean_text``, trimmed), or a refusal naming ``field`` when it is
+    longer than ``limit``."""
     text = clean_text(value if isinstance(value, str) else "").strip()
     if len(text) > limit:
         raise PetitionError(
@@ -431,7 +433,7 @@ def _late_if_past(petition: Petition, limit: datetime | None, at: datetime) -> N
 
 
 def _reason(text, field: str = "reason") -> str:
-    reason = _text(text, REASON_MAX, field)
+    reason = checked_text(text, REASON_MAX, field)
     if not reason:
         raise PetitionError(_("Hãy ghi rõ lý do."), "reason_missing", field)
     return reason
@@ -470,7 +472,7 @@ def provide_info(secret: str, text: str, photos: Sequence[CheckedUpload] = (), *
     """The reporter answers a request for more, through their private link; the answer clock
     runs again, moved on by the working time it stood still."""
     at = at or timezone.now()
-    text = _text(text, DESCRIPTION_MAX, "text")
+    text = checked_text(text, DESCRIPTION_MAX, "text")
     if not text:
         raise PetitionError(_("Hãy viết thông tin bổ sung."), "text_missing", "text")
     photos = list(photos)
@@ -515,7 +517,7 @@ def draft_answer(
 
 
 def _answer_text(answer) -> str:
-    answer = _text(answer, ANSWER_MAX, "answer")
+    answer = checked_text(answer, ANSWER_MAX, "answer")
     if not answer:
         raise PetitionError(_("Hãy viết nội dung trả lời."), "answer_missing", "answer")
     return answer
@@ -678,7 +680,7 @@ def moderate(
     as written and the previous public text is kept in the event."""
     at = at or timezone.now()
     reason = _reason(reason)
-    public_text = _text(public_text, DESCRIPTION_MAX, "public_text")
+    public_text = checked_text(public_text, DESCRIPTION_MAX, "public_text")
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)
         access.require(actor, Kind.PETITION, Action.MODERATE, locked)
