@@ -150,3 +150,26 @@ def pytest_collection_modifyitems(config, items):
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = chosen
+
+
+@pytest.fixture
+def _national_report_defaults(django_db_setup, django_db_blocker):
+    """The national report categories and escalation rules (petitions migration 0002), put back
+    when a transactional test's flush emptied them. It runs before the test's own transaction
+    begins, so the rows are committed once and stay for the tests after it."""
+    from motcua.petitions import defaults
+    from motcua.petitions.models import Category
+
+    with django_db_blocker.unblock():
+        if not Category.objects.filter(province__isnull=True).exists():
+            defaults.install()
+
+
+@pytest.fixture
+def db(_national_report_defaults, db):
+    return db
+
+
+@pytest.fixture
+def transactional_db(_national_report_defaults, transactional_db):
+    return transactional_db
