@@ -179,3 +179,12 @@ def test_without_an_entry_the_inputs_are_measured(world, july):
     assert index_inputs.sources_of(None)["petitions_in_period"] == "measured"
     measured = index_inputs.measured_inputs([world.a.pk], JULY, now=LATER)[world.a.pk]
     assert measured["petitions_in_period"] == 3
+
+
+def test_the_month_picker_shows_the_month_on_the_page_as_chosen(world, july, client):
+    """July 2025 lies more than 12 months back: the picker still offers it, chosen, rather than
+    showing this month as chosen over July's figures."""
+    signed_in(client, "a.leader")
+    page = client.get(reverse("insights:petitions") + f"?commune={world.a.code}&month=2025-07")
+    assert '<option value="2025-07" selected>' in page.content.decode()
+    assert sum('" selected>' in line for line in page.content.decode().splitlines()) == 1

@@ -146,10 +146,14 @@ def _rank_move(change: int | None):
 
 
 def _recent_months(period: Period) -> list[Period]:
+    """The last 12 months for the month picker, newest first, and the month shown when it is
+    older (else the picker would show the current month as chosen while the page shows another)."""
     current = periods.month_of(periods.today())
     months = [current]
     while len(months) < 12:
         months.append(months[-1].previous())
+    if all(m.key != period.key for m in months):
+        months.append(period)
     return months
 
 

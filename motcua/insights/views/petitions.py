@@ -119,7 +119,9 @@ def petition_statistics(request):
 
 def _columns() -> list[exports.Column]:
     columns = [exports.Column(key, stats.FIGURES[key].label, "integer") for key in COLUMNS]
-    columns.append(exports.Column("on_time_rate", _("Tỷ lệ đúng hạn trong số đã trả lời"), "percent"))
+    columns.append(
+        exports.Column("on_time_rate", _("Tỷ lệ đúng hạn trong số đã trả lời"), "percent")
+    )
     return columns
 
 
