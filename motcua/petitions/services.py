@@ -766,31 +766,41 @@ LIMIT_OF_STATUS = {
 
 
 def escalate_overdue(*, now: datetime | None = None, limit: int = 500) -> EscalationReport:
-    """Apply the escalation rules to every overdue open report (what the background worker runs).
-    Each rule fires once per report: ``Escalation`` is unique, so two workers cannot both fire
-    it."""
+    """Apply the escalation rules to every overdue open report (what the background worker runs);
+    at most ``limit`` escalations fire in one run, the rest in the next. Each rule fires once per
+    report: rules already fired are skipped, and ``Escalation`` is unique, so two workers cannot
+    both fire one."""
     now = now or timezone.now()
     report = EscalationReport()
     overdue = Q()
     for status, field in LIMIT_OF_STATUS.items():
         overdue |= Q(status=status, **{f"{field}__lt": now})
-    candidates = Petition.objects.filter(overdue).select_related("commune")[:limit]
+    candidates = Petition.objects.filter(overdue)
+    already = set(
+        Escalation.objects.filter(petition__in=candidates).values_list("petition_id", "rule_id")
+    )
     rules_by_province: dict[int, list[EscalationRule]] = {}
-    for petition in candidates:
+    calendars: dict[int, object] = {}  # one calendar query per commune, not per report
+    for petition in candidates.select_related("commune").order_by("pk").iterator(chunk_size=500):
         report.checked += 1
         province = petition.commune.province_id
         rules = rules_by_province.setdefault(province, rules_for(province))
+        if petition.commune_id not in calendars:
+            calendars[petition.commune_id] = queries.calendar_of(petition.commune)
         for rule in rules:
-            if rule.status == petition.status and _is_due(petition, rule, now):
+            if (petition.pk, rule.pk) in already or rule.status != petition.status:
+                continue
+            if _is_due(petition, rule, now, calendars[petition.commune_id]):
                 report.fired += _fire(petition, rule, now)
+                if report.fired >= limit:
+                    return report
     return report
 
 
-def _is_due(petition: Petition, rule: EscalationRule, now: datetime) -> bool:
+def _is_due(petition: Petition, rule: EscalationRule, now: datetime, calendar) -> bool:
     limit = getattr(petition, LIMIT_OF_STATUS[petition.status])
     if limit is None:
         return False
-    calendar = queries.calendar_of(petition.commune)
     threshold = calendar.add_working_time(
         calendar.to_local(limit), timedelta(hours=rule.overdue_hours)
     )

@@ -124,3 +124,12 @@ def test_a_province_with_its_own_rules_uses_only_those(world, mailboxes):
     assert services.escalate_overdue(now=vn(2025, 7, 21, 10)).fired == 1
     assert mail_to(EMAILS["monitor"]).count() == 1
     assert not mail_to(EMAILS["specialist"]).exists()
+
+
+def test_a_run_fires_at_most_its_limit_and_the_next_run_goes_on(world):
+    for _ in range(3):
+        services.accept(report(world), world.specialist)
+    first = services.escalate_overdue(now=vn(2025, 7, 14, 10), limit=2)  # each an hour late
+    second = services.escalate_overdue(now=vn(2025, 7, 14, 10), limit=2)
+    assert (first.fired, second.fired) == (2, 1)
+    assert Escalation.objects.count() == 3
