@@ -9,7 +9,6 @@ reporter, personal data in the text masked.
 
 import logging
 
-import segno
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -30,6 +29,7 @@ from motcua.queueing.errors import QueueError
 from motcua.ratelimit import Refused, client_address
 from motcua.residents import queries as resident_queries
 from motcua.residents.sessions import current_resident
+from motcua.ui.qr import qr_svg
 from motcua.units.models import Commune
 from motcua.units.queries import communes_with_centers
 
@@ -334,7 +334,7 @@ def _report_page(
 
 
 def _follow_qr(petition) -> str:
-    return segno.make(services.follow_url(petition), error="m").svg_inline(scale=4, omitsize=True)
+    return qr_svg(services.follow_url(petition), scalable=True)
 
 
 @never_cache

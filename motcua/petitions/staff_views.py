@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +42,6 @@ from motcua.petitions.models import (
     Place,
     Status,
 )
-from motcua.petitions.placards import qr_svg
 from motcua.petitions.staff_forms import (
     AnswerForm,
     CallSearchForm,
@@ -62,6 +61,7 @@ from motcua.petitions.workflow import STEPS
 from motcua.phones import normalize_phone
 from motcua.privacy import mask_digits, mask_email, mask_name, mask_text
 from motcua.ui.forms import add_service_errors
+from motcua.ui.qr import qr_svg
 from motcua.units.models import Commune
 
 INBOX_PAGE_SIZE = 30
@@ -703,11 +703,7 @@ def department(request, pk: int):
 
 def placard_url(place: Place) -> str:
     """Where a placard's QR code leads: the residents' report form for the place."""
-    try:
-        path = reverse("petitions:place", args=[place.key])
-    except NoReverseMatch:  # the residents' pages are not installed yet
-        path = f"/phan-anh/noi/{place.key}/"
-    return settings.PUBLIC_BASE_URL + path
+    return settings.PUBLIC_BASE_URL + reverse("petitions:place", args=[place.key])
 
 
 def _save_place(request, commune, form, place=None) -> Place | None:
@@ -798,5 +794,5 @@ def placard(request, pk: int):
     return render(
         request,
         "petitions/staff/placard.html",
-        {"commune": commune, "place": found, "url": url, "qr": qr_svg(url)},
+        {"commune": commune, "place": found, "url": url, "qr": qr_svg(url, scale=8)},
     )

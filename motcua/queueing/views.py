@@ -6,7 +6,6 @@ import hashlib
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-import segno
 from django.contrib import messages
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
@@ -31,6 +30,7 @@ from motcua.queueing.models import Source, Ticket
 from motcua.queueing.slots import local_today, opening_periods, slots_for
 from motcua.queueing.workflow import Action, State
 from motcua.residents.sessions import current_resident, resident_required
+from motcua.ui.qr import qr_svg
 from motcua.units.models import Counter, ServiceCenter
 from motcua.units.queries import communes_with_centers
 
@@ -313,14 +313,7 @@ def ticket_qr(request, token):
         found = links.open_ticket(token)
     except QueueError as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
-    return HttpResponse(_qr_svg(links.ticket_url(found)), content_type="image/svg+xml")
-
-
-def _qr_svg(url: str, *, scalable: bool = False) -> str:
-    """``scalable`` leaves out width and height (a viewBox instead), so CSS can size the code."""
-    return segno.make(url, error="m").svg_inline(
-        scale=4, border=2, dark="#0b0c0c", omitsize=scalable
-    )
+    return HttpResponse(qr_svg(links.ticket_url(found)), content_type="image/svg+xml")
 
 
 # --------------------------------------------------------------------------- kiosk
@@ -412,7 +405,7 @@ def kiosk_slip(request, token, ticket_token):
         "ticket": issued,
         "token": token,
         "ticket_url": url,
-        "qr_svg": _qr_svg(url, scalable=True),  # 30 mm wide on the printed slip
+        "qr_svg": qr_svg(url, scalable=True),  # 30 mm wide on the printed slip
         "estimate": estimates.estimate_for(issued, timezone.now()),
     }
     return render(request, "queueing/kiosk_slip.html", context)
