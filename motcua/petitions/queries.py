@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.errors import PublicNotFound
+from motcua.notify.models import Message
 from motcua.petitions.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -216,3 +217,24 @@ def public_photos(petition: Petition) -> list[PetitionPhoto]:
 def photo_path(photo: PetitionPhoto) -> str:
     """The public address of a photo (the digest prefix makes ids unwalkable)."""
     return reverse("petitions:photo", args=[photo.pk, photo.sha256[:12]])
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def reporter_messages(petition_ids: list[int]) -> dict[int, list[Message]]:
+    """The outbox's messages to the reporters of these reports (not the officers' escalation
+    e-mails), oldest first, in one query. ``services`` keys them ``petition:<id>:<step>:…``."""
+    found: dict[int, list[Message]] = {pk: [] for pk in petition_ids}
+    if not petition_ids:
+        return found
+    condition = Q()
+    for pk in petition_ids:
+        condition |= Q(dedupe_key__startswith=f"petition:{pk}:")
+    for message in (
+        Message.objects.filter(condition)
+        .exclude(dedupe_key__contains=":escalation:")
+        .order_by("created_at", "pk")
+    ):
+        found[int(message.dedupe_key.split(":")[1])].append(message)
+    return found

@@ -28,7 +28,6 @@ from motcua.accounts import access
 from motcua.accounts.access import Action, Kind, staff_required
 from motcua.errors import PublicNotFound
 from motcua.notify.adapters import masked_recipient
-from motcua.notify.models import Message
 from motcua.petitions import places as place_services
 from motcua.petitions import queries, services, tasks
 from motcua.petitions.errors import PetitionError
@@ -264,28 +263,19 @@ def _available_steps(user, petition: Petition) -> list[StepLink]:
 
 
 def _notifications(petitions: list[Petition]) -> dict[int, list[dict]]:
-    """The messages to each report's reporter (SMS, e-mail), masked, in one query."""
-    if not petitions:
-        return {}
-    condition = Q()
-    for p in petitions:
-        condition |= Q(dedupe_key__startswith=f"petition:{p.pk}:")
-    found: dict[int, list[dict]] = {p.pk: [] for p in petitions}
-    for message in (
-        Message.objects.filter(condition)
-        .exclude(dedupe_key__contains=":escalation:")
-        .order_by("created_at", "pk")
-    ):
-        pk = int(message.dedupe_key.split(":")[1])
-        found[pk].append(
+    """The messages to each report's reporter (SMS, e-mail), masked, as the pages show them."""
+    return {
+        pk: [
             {
                 "message": message,
                 "to": masked_recipient(message),
                 "published_sms": message.dedupe_key == f"petition:{pk}:published:sms",
                 "colour": {"sent": "green", "failed": "red"}.get(message.status, "grey"),
             }
-        )
-    return found
+            for message in messages
+        ]
+        for pk, messages in queries.reporter_messages([p.pk for p in petitions]).items()
+    }
 
 
 def _map_url(petition) -> str:
